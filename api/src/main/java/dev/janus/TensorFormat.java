@@ -1,0 +1,61 @@
+package dev.janus;
+
+/**
+ * Prints tensors the way numpy and PyTorch do: nested brackets, aligned columns, and an ellipsis for large
+ * tensors (the first and last three entries of each long dimension).
+ */
+final class TensorFormat {
+    private static final int SUMMARIZE_ABOVE = 1000;
+    private static final int EDGE = 3;
+
+    private TensorFormat() {}
+
+    static String format(Tensor t) {
+        Shape s = t.shape();
+        String suffix = "shape=" + s + ", dtype=" + t.dtype().shortName()
+                + (t.device().equals(Device.CPU) ? "" : ", device=" + t.device()) + (t.requiresGrad() ? ", requiresGrad" : "");
+        double[] v = t.toDoubleArray();
+        boolean summarize = v.length > SUMMARIZE_ABOVE;
+        boolean integral = !t.dtype().isFloating();
+        StringBuilder sb = new StringBuilder("tensor(");
+        append(sb, v, s, 0, 0, summarize, integral, t.dtype() == DType.BOOL, "tensor(".length());
+        return sb.append(", ").append(suffix).append(')').toString();
+    }
+
+    private static void append(StringBuilder sb, double[] v, Shape s, int axis, long offset, boolean summarize,
+            boolean integral, boolean bool, int indent) {
+        if (axis == s.rank()) {
+            sb.append(element(v[(int) offset], integral, bool));
+            return;
+        }
+        long n = s.dim(axis);
+        long stride = s.numel(axis + 1, s.rank());
+        sb.append('[');
+        for (long i = 0; i < n; i++) {
+            if (summarize && n > 2 * EDGE && i == EDGE) {
+                sb.append(axis == s.rank() - 1 ? "..., " : "...,\n" + " ".repeat(indent + axis + 1));
+                i = n - EDGE;
+            }
+            append(sb, v, s, axis + 1, offset + i * stride, summarize, integral, bool, indent);
+            if (i < n - 1) {
+                sb.append(axis == s.rank() - 1 ? ", " : ",\n" + " ".repeat(indent + axis + 1));
+            }
+        }
+        sb.append(']');
+    }
+
+    private static String element(double x, boolean integral, boolean bool) {
+        if (bool) {
+            return x != 0 ? "true" : "false";
+        }
+        if (integral) {
+            return Long.toString((long) x);
+        }
+        if (Double.isNaN(x) || Double.isInfinite(x)) {
+            return Double.isNaN(x) ? "nan" : x > 0 ? "inf" : "-inf";
+        }
+        double a = Math.abs(x);
+        return a != 0 && (a >= 1e8 || a < 1e-4) ? String.format(java.util.Locale.ROOT, "%.4e", x)
+                : String.format(java.util.Locale.ROOT, "%.4f", x);
+    }
+}

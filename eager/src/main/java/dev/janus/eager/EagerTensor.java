@@ -1,0 +1,130 @@
+package dev.janus.eager;
+
+import dev.janus.DType;
+import dev.janus.Device;
+import dev.janus.Janus;
+import dev.janus.Shape;
+import dev.janus.Tensor;
+import dev.janus.ops.TensorSpec;
+import dev.janus.spi.Backend;
+import dev.janus.spi.Buffer;
+import dev.janus.spi.Engine;
+
+/**
+ * A tensor whose values exist now, in a backend buffer. Ops on it run immediately; when an input requires a
+ * gradient, the op is also recorded as a {@link GradNode} for {@link #backward}.
+ */
+public final class EagerTensor extends Tensor {
+    final Buffer buffer;
+    final TensorSpec spec;
+    final Backend backend;
+    final Device device;
+    private boolean requiresGrad;
+    private Tensor grad;
+    GradNode gradFn;
+
+    EagerTensor(Buffer buffer, TensorSpec spec, Backend backend, Device device) {
+        this.buffer = buffer;
+        this.spec = spec;
+        this.backend = backend;
+        this.device = device;
+    }
+
+    @Override
+    public DType dtype() {
+        return spec.dtype();
+    }
+
+    @Override
+    public Shape shape() {
+        return spec.shape();
+    }
+
+    @Override
+    public Device device() {
+        return device;
+    }
+
+    @Override
+    public Engine engine() {
+        return EagerEngine.INSTANCE;
+    }
+
+    /** The backend buffer (for backends and tools built on the eager engine). */
+    public Buffer buffer() {
+        return buffer;
+    }
+
+    @Override
+    protected Object hostArray() {
+        return backend.toHost(buffer);
+    }
+
+    @Override
+    public Tensor requiresGrad(boolean value) {
+        if (gradFn != null) {
+            throw new IllegalStateException("requiresGrad can only be set on leaf tensors; this one was computed by '"
+                    + gradFn.op.opName() + "' (use detach() first)");
+        }
+        if (value && !dtype().isFloating()) {
+            throw new IllegalArgumentException("only floating tensors can require gradients, got " + spec);
+        }
+        requiresGrad = value;
+        return this;
+    }
+
+    @Override
+    public boolean requiresGrad() {
+        return requiresGrad || gradFn != null;
+    }
+
+    /** True for tensors not computed by a recorded op. */
+    public boolean isLeaf() {
+        return gradFn == null;
+    }
+
+    @Override
+    public Tensor grad() {
+        return grad;
+    }
+
+    void setGrad(Tensor g) {
+        grad = g;
+    }
+
+    @Override
+    public void zeroGrad() {
+        grad = null;
+    }
+
+    @Override
+    public void backward(Tensor gradient, boolean retainGraph, boolean createGraph) {
+        Autograd.backward(this, gradient, retainGraph, createGraph);
+    }
+
+    @Override
+    public Tensor detach() {
+        return new EagerTensor(buffer, spec, backend, device);
+    }
+
+    @Override
+    public Tensor assign(Tensor src) {
+        Tensor s;
+        try (var g = Janus.noGrad()) {
+            s = src.cast(dtype()).expand(shape().dims()).to(device);
+        }
+        if (!s.shape().equals(shape())) {
+            throw new IllegalArgumentException("assign: source " + src.shape() + " does not fit " + shape());
+        }
+        backend.copy(((EagerTensor) s).buffer, buffer);
+        return this;
+    }
+
+    @Override
+    public Tensor to(Device target) {
+        if (target.equals(device)) {
+            return this;
+        }
+        return EagerFactory.INSTANCE.fromHost(hostArray(), dtype(), shape(), target);
+    }
+}
