@@ -92,6 +92,16 @@ public abstract class Tensor {
         return Tensors.of(data, DType.BOOL, data.length, shape);
     }
 
+    /** A float64 tensor of exactly {@code shape} (including the scalar shape). */
+    public static Tensor of(double[] data, Shape shape) {
+        return Tensors.of(data, DType.FLOAT64, data.length, shape);
+    }
+
+    /** A float32 tensor of exactly {@code shape} (including the scalar shape). */
+    public static Tensor of(float[] data, Shape shape) {
+        return Tensors.of(data, DType.FLOAT32, data.length, shape);
+    }
+
     /** A 0-d tensor. */
     public static Tensor scalar(double value, DType dtype) {
         return Tensors.full(value, dtype, Shape.scalar());

@@ -11,7 +11,10 @@ final class Tensors {
     private Tensors() {}
 
     static Tensor of(Object data, DType dtype, int length, long[] shape) {
-        Shape s = shape.length == 0 ? Shape.of((long) length) : Shape.of(shape);
+        return of(data, dtype, length, shape.length == 0 ? Shape.of((long) length) : Shape.of(shape));
+    }
+
+    static Tensor of(Object data, DType dtype, int length, Shape s) {
         if (s.numel() != length) {
             throw new IllegalArgumentException("Tensor.of: " + length + " values do not fill shape " + s + " ("
                     + s.numel() + " elements)");

@@ -1,0 +1,88 @@
+package dev.janus.backend.cpu;
+
+import dev.janus.DType;
+import dev.janus.spi.Buffer;
+
+/**
+ * CPU memory: a plain Java array ({@code float[]}, {@code double[]}, {@code int[]}, {@code long[]},
+ * {@code boolean[]}). Heap arrays keep tiny ops cheap (no off-heap allocation per tensor) and let HotSpot
+ * vectorize the kernel loops; GEMM copies into reused off-heap scratch instead (see {@link Gemm}).
+ */
+final class CpuBuffer implements Buffer {
+    final Object array;
+    final DType dtype;
+    final int length;
+
+    CpuBuffer(Object array, DType dtype, int length) {
+        this.array = array;
+        this.dtype = dtype;
+        this.length = length;
+    }
+
+    static CpuBuffer allocate(DType dtype, long numel) {
+        if (numel > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("a CPU tensor holds at most 2^31 - 9 elements, asked for " + numel);
+        }
+        int n = (int) numel;
+        Object a = switch (dtype) {
+            case FLOAT32 -> new float[n];
+            case FLOAT64 -> new double[n];
+            case INT32 -> new int[n];
+            case INT64 -> new long[n];
+            case BOOL -> new boolean[n];
+        };
+        return new CpuBuffer(a, dtype, n);
+    }
+
+    @Override
+    public DType dtype() {
+        return dtype;
+    }
+
+    @Override
+    public long numel() {
+        return length;
+    }
+
+    float[] f32() {
+        return (float[]) array;
+    }
+
+    double[] f64() {
+        return (double[]) array;
+    }
+
+    int[] i32() {
+        return (int[]) array;
+    }
+
+    long[] i64() {
+        return (long[]) array;
+    }
+
+    boolean[] bool() {
+        return (boolean[]) array;
+    }
+
+    /** Element {@code i} as a double (integers exactly up to 2^53). */
+    double getDouble(int i) {
+        return switch (dtype) {
+            case FLOAT32 -> f32()[i];
+            case FLOAT64 -> f64()[i];
+            case INT32 -> i32()[i];
+            case INT64 -> i64()[i];
+            case BOOL -> bool()[i] ? 1 : 0;
+        };
+    }
+
+    /** Element {@code i} as a long (floats truncate toward zero). */
+    long getLong(int i) {
+        return switch (dtype) {
+            case FLOAT32 -> (long) f32()[i];
+            case FLOAT64 -> (long) f64()[i];
+            case INT32 -> i32()[i];
+            case INT64 -> i64()[i];
+            case BOOL -> bool()[i] ? 1 : 0;
+        };
+    }
+}
