@@ -24,9 +24,10 @@ public final class F {
 
     /** 2-D convolution of x[N,C,H,W] with w[O,C/groups,kh,kw], plus an optional bias[O]. */
     public static Tensor conv2d(Tensor x, Tensor w, Tensor bias, int[] stride, int[] padding, int[] dilation, int groups) {
-        Tensor y = Dispatch.apply(Op.CONV2D, Attrs.of("stride", stride.clone(), "padding", padding.clone(),
-                "dilation", dilation.clone(), "groups", groups), x, w.cast(x.dtype()));
-        return bias == null ? y : y.add(bias.reshape(1, -1, 1, 1));
+        Attrs attrs = Attrs.of("stride", stride.clone(), "padding", padding.clone(), "dilation", dilation.clone(),
+                "groups", groups);
+        return bias == null ? Dispatch.apply(Op.CONV2D, attrs, x, w.cast(x.dtype()))
+                : Dispatch.apply(Op.CONV2D, attrs, x, w.cast(x.dtype()), bias.cast(x.dtype()));
     }
 
     public static Tensor conv2d(Tensor x, Tensor w, Tensor bias, int stride, int padding) {
@@ -43,9 +44,8 @@ public final class F {
             throw new IllegalArgumentException("conv1d needs input [N, C, L] and weight [O, C/groups, k], got "
                     + x.shape() + " and " + w.shape());
         }
-        Tensor y = conv2d(x.unsqueeze(2), w.unsqueeze(2), null, new int[] {1, stride}, new int[] {0, padding},
+        return conv2d(x.unsqueeze(2), w.unsqueeze(2), bias, new int[] {1, stride}, new int[] {0, padding},
                 new int[] {1, dilation}, groups).squeeze(2);
-        return bias == null ? y : y.add(bias.reshape(1, -1, 1));
     }
 
     /** Transposed 2-D convolution of x[N,C,H,W] with w[C,O/groups,kh,kw], plus an optional bias[O]. */

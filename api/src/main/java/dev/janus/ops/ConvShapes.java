@@ -33,6 +33,16 @@ final class ConvShapes {
         }
     }
 
+    /** CONV2D with an optional third input, a bias of shape [O]. */
+    static TensorSpec conv2d(Attrs a, TensorSpec... in) {
+        TensorSpec out = conv2d(a, in[0], in[1]);
+        if (in.length == 3 && (in[2].dtype() != in[0].dtype() || !in[2].shape().equals(Shape.of(out.shape().dim(1))))) {
+            throw ShapeRules.error(Op.CONV2D, "bias must be " + in[0].dtype().shortName() + "[" + out.shape().dim(1)
+                    + "], got " + in[2]);
+        }
+        return out;
+    }
+
     static TensorSpec conv2d(Attrs a, TensorSpec x, TensorSpec w) {
         Op op = Op.CONV2D;
         check4d(op, "input", x);

@@ -61,7 +61,7 @@ public final class Gradients {
             case GATHER -> new Tensor[] {Tensor.zerosLike(x).scatterAdd(a.i("axis"), in[1], g), null};
             case SCATTER_ADD -> new Tensor[] {g, null, g.gather(a.i("axis"), in[1])};
             case MATMUL -> matmul(x, in[1], g);
-            case CONV2D -> conv2d(a, x, in[1], g);
+            case CONV2D -> conv2d(a, in, g);
             case CONV_TRANSPOSE2D -> convTranspose2d(a, x, in[1], g);
             case MAX_POOL2D -> one(Dispatch.apply(Op.MAX_POOL2D_GRAD, a, g, x));
             case CONV2D_WEIGHT_GRAD, MAX_POOL2D_GRAD -> throw new UnsupportedOperationException(
@@ -207,7 +207,9 @@ public final class Gradients {
         return two(sumTo(gx, x.shape()), sumTo(gy, y.shape()));
     }
 
-    private static Tensor[] conv2d(Attrs a, Tensor x, Tensor w, Tensor g) {
+    private static Tensor[] conv2d(Attrs a, Tensor[] in, Tensor g) {
+        Tensor x = in[0];
+        Tensor w = in[1];
         int[] stride = a.ints("stride");
         int[] pad = a.ints("padding");
         int[] dil = a.ints("dilation");
@@ -220,7 +222,7 @@ public final class Gradients {
                 "groups", a.i("groups"), "outputPadding", outPad), g, w);
         Tensor gw = Dispatch.apply(Op.CONV2D_WEIGHT_GRAD, Attrs.of("stride", stride, "padding", pad, "dilation", dil,
                 "groups", a.i("groups"), "weightShape", w.shape().dims()), x, g);
-        return two(gx, gw);
+        return in.length == 3 ? new Tensor[] {gx, gw, g.sum(new int[] {0, 2, 3}, false)} : two(gx, gw);
     }
 
     private static Tensor[] convTranspose2d(Attrs a, Tensor x, Tensor w, Tensor g) {

@@ -117,7 +117,7 @@ public enum Op {
     MATMUL(Kind.LINALG),
 
     // ---- neural-network primitives (NCHW); attributes stride, padding, dilation (int[2]), groups ----
-    /** 2-D convolution of x[N,C,H,W] with w[O,C/groups,kh,kw] */
+    /** 2-D convolution of x[N,C,H,W] with w[O,C/groups,kh,kw], plus an optional third input bias[O] */
     CONV2D(Kind.NN),
     /** transposed convolution of x[N,C,H,W] with w[C,O/groups,kh,kw]; extra attribute outputPadding */
     CONV_TRANSPOSE2D(Kind.NN),

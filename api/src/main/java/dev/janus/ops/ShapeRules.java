@@ -54,7 +54,7 @@ public final class ShapeRules {
             case GATHER -> gather(a, in);
             case SCATTER_ADD -> scatterAdd(a, in);
             case MATMUL -> matmul(in);
-            case CONV2D -> ConvShapes.conv2d(a, in[0], in[1]);
+            case CONV2D -> ConvShapes.conv2d(a, in);
             case CONV_TRANSPOSE2D -> ConvShapes.convTranspose2d(a, in[0], in[1]);
             case CONV2D_WEIGHT_GRAD -> ConvShapes.conv2dWeightGrad(a, in[0], in[1]);
             case MAX_POOL2D -> ConvShapes.maxPool2d(a, in[0]);
@@ -77,7 +77,8 @@ public final class ShapeRules {
             case INDEX -> op == Op.GATHER ? 2 : 3;
             case NN -> op == Op.MAX_POOL2D ? 1 : 2;
         };
-        if (op == Op.CONCAT ? in.length < 1 : in.length != expected) {
+        boolean optionalBias = op == Op.CONV2D && in.length == 3;
+        if (op == Op.CONCAT ? in.length < 1 : in.length != expected && !optionalBias) {
             throw error(op, "expects " + (op == Op.CONCAT ? "at least 1" : expected) + " inputs, got " + in.length);
         }
     }

@@ -178,8 +178,7 @@ final class ElementwiseKernels {
             });
             case RELU -> Parallel.range(n, 1, (s, e) -> {
                 for (int i = s; i < e; i++) {
-                    float x = a[i];
-                    o[i] = x > 0 || x != x ? x : 0f;
+                    o[i] = Math.max(a[i], 0f); // NaN stays NaN; vectorizes, unlike a branch
                 }
             });
             default -> {

@@ -28,6 +28,9 @@ final class NnKernels {
                     ConvKernels.conv2d((double[]) x, d0[0], d0[1], d0[2], d0[3], (double[]) y, d1[0], d1[2], d1[3],
                             w.sh, w.sw, w.ph, w.pw, w.dh, w.dw, w.groups, o.f64());
                 }
+                if (inputs.length == 3) {
+                    addBias(o, ((CpuBuffer) inputs[2]).array, od[1], od[2] * od[3]);
+                }
             }
             case CONV_TRANSPOSE2D -> {
                 // a transposed convolution is the input-gradient of the convolution whose weight is w
@@ -65,6 +68,29 @@ final class NnKernels {
             default -> throw new IllegalStateException("not a convolution or pooling op: " + op);
         }
         return o;
+    }
+
+    /** Adds bias[c] to every element of channel c, in place while the output is still in cache. */
+    private static void addBias(CpuBuffer out, Object bias, int channels, int plane) {
+        int images = out.length / (channels * plane);
+        for (int img = 0; img < images; img++) {
+            for (int ch = 0; ch < channels; ch++) {
+                int from = (img * channels + ch) * plane;
+                if (bias instanceof float[] b) {
+                    float[] o = out.f32();
+                    float v = b[ch];
+                    for (int i = from; i < from + plane; i++) {
+                        o[i] += v;
+                    }
+                } else {
+                    double[] o = out.f64();
+                    double v = ((double[]) bias)[ch];
+                    for (int i = from; i < from + plane; i++) {
+                        o[i] += v;
+                    }
+                }
+            }
+        }
     }
 
     private static void pool(Attrs a, Object x, int[] d, Object out, int[] argmax) {
