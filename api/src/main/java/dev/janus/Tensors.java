@@ -102,7 +102,7 @@ final class Tensors {
             throw new IllegalArgumentException("linspace needs steps ≥ 0, got " + steps);
         }
         double delta = steps > 1 ? (end - start) / (steps - 1) : 0;
-        return host(fill(dtype, steps, i -> i == steps - 1 ? end : start + i * delta), dtype, Shape.of(steps));
+        return host(fill(dtype, steps, i -> steps > 1 && i == steps - 1 ? end : start + i * delta), dtype, Shape.of(steps));
     }
 
     static Tensor eye(long n, long m, DType dtype) {
