@@ -274,12 +274,21 @@ final class Tensors {
         view[a] = index.dim(0);
         long[] out = x.shape().dims();
         out[a] = index.dim(0);
-        return x.gather(a, index.cast(DType.INT64).reshape(view).expand(out));
+        try {
+            return x.gather(a, index.cast(DType.INT64).reshape(view).expand(out));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("indexSelect(" + axis + ") on " + x.shape() + ": " + e.getMessage(), e);
+        }
     }
 
     static Tensor matmul(Tensor a, Tensor b) {
         if (a.rank() == 0 || b.rank() == 0) {
             throw new IllegalArgumentException("matmul needs tensors of rank ≥ 1, got " + a.shape() + " and " + b.shape());
+        }
+        long inner = b.rank() == 1 ? b.dim(0) : b.dim(-2);
+        if (a.dim(-1) != inner) {
+            throw new IllegalArgumentException("op 'matmul': inner dimensions differ: " + a.dtype().shortName() + a.shape()
+                    + " @ " + b.dtype().shortName() + b.shape() + " (" + a.dim(-1) + " vs " + inner + ")");
         }
         DType t = DType.promote(a.dtype(), b.dtype()).toFloating();
         Tensor x = a.cast(t);

@@ -229,9 +229,18 @@ public final class Gradients {
         Attrs conv = Attrs.of("stride", a.ints("stride"), "padding", a.ints("padding"), "dilation", a.ints("dilation"),
                 "groups", a.i("groups"));
         Tensor gx = Dispatch.apply(Op.CONV2D, conv, g, w);
+        // with outputPadding ≥ stride (allowed when dilation > stride) the convolution of g sees extra rows or
+        // columns that no input produced: drop them from gx, and give x matching zero rows for the weight grad
+        long extraH = gx.dim(2) - x.dim(2);
+        long extraW = gx.dim(3) - x.dim(3);
+        Tensor xFull = x;
+        if (extraH > 0 || extraW > 0) {
+            gx = gx.narrow(2, 0, x.dim(2)).narrow(3, 0, x.dim(3));
+            xFull = x.pad(0, extraW, 0, extraH);
+        }
         Tensor gw = Dispatch.apply(Op.CONV2D_WEIGHT_GRAD, Attrs.of("stride", a.ints("stride"), "padding",
                 a.ints("padding"), "dilation", a.ints("dilation"), "groups", a.i("groups"), "weightShape",
-                w.shape().dims()), g, x);
+                w.shape().dims()), g, xFull);
         return two(gx, gw);
     }
 

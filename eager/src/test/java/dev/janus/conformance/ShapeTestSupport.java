@@ -8,6 +8,7 @@ import dev.janus.Tensor;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
 
 /**
  * Helpers shared by the conformance tests of the shape, index, linear-algebra, nn and FFT ops: input makers
@@ -21,6 +22,15 @@ final class ShapeTestSupport {
     /** The floating dtypes every forward test runs in. */
     static Stream<DType> floatTypes() {
         return Stream.of(DType.FLOAT32, DType.FLOAT64);
+    }
+
+    /** Each case (an argument row) once per floating dtype, the dtype appended as the last argument. */
+    static Stream<Arguments> withFloatTypes(Stream<Object[]> cases) {
+        return cases.flatMap(c -> floatTypes().map(t -> {
+            Object[] a = Arrays.copyOf(c, c.length + 1);
+            a[c.length] = t;
+            return Arguments.of(a);
+        }));
     }
 
     /** {@code n} standard-normal values rounded to float32, so they are exact in both float types. */

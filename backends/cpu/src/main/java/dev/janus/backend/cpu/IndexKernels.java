@@ -32,12 +32,9 @@ final class IndexKernels {
         long axisSize = xShape[axis];
         for (int pos = 0; pos < n; pos++) {
             long idx = index.getLong(pos);
-            if (idx < -axisSize || idx >= axisSize) {
+            if (idx < 0 || idx >= axisSize) {
                 throw new IllegalArgumentException("op '" + op + "': index " + idx + " is out of range for axis " + axis
                         + " of size " + axisSize + " (shape " + java.util.Arrays.toString(xShape) + ")");
-            }
-            if (idx < 0) {
-                idx += axisSize;
             }
             long off = 0;
             for (int d = 0; d < rank; d++) {
