@@ -1041,6 +1041,15 @@ public abstract class Tensor {
         return Tensors.matmul(this, other);
     }
 
+    /**
+     * The matrix-product primitive on rank ≥ 2 operands, using this tensor's and/or {@code other}'s last two
+     * axes transposed. The flags go to BLAS, so no transposed copy is made:
+     * {@code x.matmul(w, false, true)} is {@code x · wᵀ}.
+     */
+    public Tensor matmul(Tensor other, boolean transposeThis, boolean transposeOther) {
+        return Dispatch.apply(Op.MATMUL, Attrs.of("transA", transposeThis, "transB", transposeOther), this, other);
+    }
+
     /** Batched matrix product of two 3-D tensors with equal batch size. */
     public Tensor bmm(Tensor other) {
         if (rank() != 3 || other.rank() != 3 || dim(0) != other.dim(0)) {

@@ -301,7 +301,7 @@ final class Tensors {
         if (vecB) {
             y = y.unsqueeze(1);
         }
-        Tensor r = Dispatch.apply(Op.MATMUL, Attrs.NONE, x, y);
+        Tensor r = x.matmul(y, false, false);
         if (vecA) {
             r = r.squeeze(-2);
         }

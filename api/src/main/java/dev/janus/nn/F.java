@@ -22,6 +22,28 @@ public final class F {
         return new int[] {v, v};
     }
 
+    /**
+     * {@code x · wᵀ + bias} for x[..., in], w[out, in] (PyTorch's layout) and bias[out] or null. The
+     * transpose is a BLAS flag, not a copy.
+     */
+    public static Tensor linear(Tensor x, Tensor w, Tensor bias) {
+        if (x.rank() == 0 || w.rank() != 2) {
+            throw new IllegalArgumentException("linear needs input [..., in] and weight [out, in], got " + x.shape()
+                    + " and " + w.shape());
+        }
+        if (x.dim(-1) != w.dim(1)) {
+            throw new IllegalArgumentException("linear: input " + x.shape() + " has " + x.dim(-1)
+                    + " features but weight " + w.shape() + " expects " + w.dim(1));
+        }
+        boolean vector = x.rank() == 1;
+        Tensor in = (vector ? x.unsqueeze(0) : x).cast(w.dtype());
+        Tensor y = in.matmul(w, false, true);
+        if (bias != null) {
+            y = y.add(bias);
+        }
+        return vector ? y.squeeze(0) : y;
+    }
+
     /** 2-D convolution of x[N,C,H,W] with w[O,C/groups,kh,kw], plus an optional bias[O]. */
     public static Tensor conv2d(Tensor x, Tensor w, Tensor bias, int[] stride, int[] padding, int[] dilation, int groups) {
         Attrs attrs = Attrs.of("stride", stride.clone(), "padding", padding.clone(), "dilation", dilation.clone(),

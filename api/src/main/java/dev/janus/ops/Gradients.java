@@ -60,7 +60,7 @@ public final class Gradients {
             case CONCAT -> unconcat(g, in, a.i("axis"));
             case GATHER -> new Tensor[] {Tensor.zerosLike(x).scatterAdd(a.i("axis"), in[1], g), null};
             case SCATTER_ADD -> new Tensor[] {g, null, g.gather(a.i("axis"), in[1])};
-            case MATMUL -> matmul(x, in[1], g);
+            case MATMUL -> matmul(a, x, in[1], g);
             case CONV2D -> conv2d(a, in, g);
             case CONV_TRANSPOSE2D -> convTranspose2d(a, x, in[1], g);
             case MAX_POOL2D -> one(Dispatch.apply(Op.MAX_POOL2D_GRAD, a, g, x));
@@ -201,9 +201,12 @@ public final class Gradients {
         return r;
     }
 
-    private static Tensor[] matmul(Tensor x, Tensor y, Tensor g) {
-        Tensor gx = g.matmul(y.transpose(-1, -2));
-        Tensor gy = x.transpose(-1, -2).matmul(g);
+    /** For C = op(A)·op(B): each gradient is one more product with flags, never a transposed copy. */
+    private static Tensor[] matmul(Attrs a, Tensor x, Tensor y, Tensor g) {
+        boolean ta = a.b("transA");
+        boolean tb = a.b("transB");
+        Tensor gx = ta ? y.matmul(g, tb, true) : g.matmul(y, false, !tb);
+        Tensor gy = tb ? g.matmul(x, true, ta) : x.matmul(g, !ta, false);
         return two(sumTo(gx, x.shape()), sumTo(gy, y.shape()));
     }
 

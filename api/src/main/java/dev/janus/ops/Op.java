@@ -113,7 +113,10 @@ public enum Op {
     SCATTER_ADD(Kind.INDEX),
 
     // ---- linear algebra ----
-    /** matrix product of rank ≥ 2 inputs with broadcast batch dimensions */
+    /**
+     * matrix product of rank ≥ 2 inputs with broadcast batch dimensions; attributes {@code transA},
+     * {@code transB} use an operand's last two axes transposed (BLAS flags, so no copy is made)
+     */
     MATMUL(Kind.LINALG),
 
     // ---- neural-network primitives (NCHW); attributes stride, padding, dilation (int[2]), groups ----

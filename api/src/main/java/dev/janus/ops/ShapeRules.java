@@ -53,7 +53,7 @@ public final class ShapeRules {
             case CONCAT -> concat(a, in);
             case GATHER -> gather(a, in);
             case SCATTER_ADD -> scatterAdd(a, in);
-            case MATMUL -> matmul(in);
+            case MATMUL -> matmul(a, in);
             case CONV2D -> ConvShapes.conv2d(a, in);
             case CONV_TRANSPOSE2D -> ConvShapes.convTranspose2d(a, in[0], in[1]);
             case CONV2D_WEIGHT_GRAD -> ConvShapes.conv2dWeightGrad(a, in[0], in[1]);
@@ -343,16 +343,22 @@ public final class ShapeRules {
         return self;
     }
 
-    private static TensorSpec matmul(TensorSpec[] in) {
+    private static TensorSpec matmul(Attrs a, TensorSpec[] in) {
         Shape x = in[0].shape();
         Shape y = in[1].shape();
         if (x.rank() < 2 || y.rank() < 2) {
             throw error(Op.MATMUL, "needs inputs of rank ≥ 2, got " + in[0] + " and " + in[1]);
         }
         DType t = floatingPair(Op.MATMUL, in[0], in[1]);
-        if (x.dim(-1) != y.dim(-2)) {
-            throw error(Op.MATMUL, "inner dimensions differ: " + in[0] + " @ " + in[1] + " (" + x.dim(-1)
-                    + " vs " + y.dim(-2) + ")");
+        boolean ta = a.b("transA");
+        boolean tb = a.b("transB");
+        long m = x.dim(ta ? -1 : -2);
+        long k = x.dim(ta ? -2 : -1);
+        long k2 = y.dim(tb ? -1 : -2);
+        long n = y.dim(tb ? -2 : -1);
+        if (k != k2) {
+            throw error(Op.MATMUL, "inner dimensions differ: " + in[0] + (ta ? "ᵀ" : "") + " @ " + in[1] + (tb ? "ᵀ" : "")
+                    + " (" + k + " vs " + k2 + ")");
         }
         Shape bx = Shape.of(Arrays.copyOf(x.dims(), x.rank() - 2));
         Shape by = Shape.of(Arrays.copyOf(y.dims(), y.rank() - 2));
@@ -363,8 +369,8 @@ public final class ShapeRules {
             throw error(Op.MATMUL, "batch dimensions of " + in[0] + " and " + in[1] + " do not broadcast");
         }
         long[] out = Arrays.copyOf(batch.dims(), batch.rank() + 2);
-        out[batch.rank()] = x.dim(-2);
-        out[batch.rank() + 1] = y.dim(-1);
+        out[batch.rank()] = m;
+        out[batch.rank() + 1] = n;
         return new TensorSpec(t, Shape.of(out));
     }
 
