@@ -278,6 +278,11 @@ public abstract class Tensor {
 
     // ------------------------------------------------------------------ elementwise
 
+    /** A copy with its own memory; gradients flow through it unchanged. */
+    public Tensor copy() {
+        return Dispatch.apply(Op.CAST, Attrs.of("dtype", dtype()), this);
+    }
+
     /** This tensor in {@code dtype} (itself when it already is). */
     public Tensor cast(DType dtype) {
         return dtype == dtype() ? this : Dispatch.apply(Op.CAST, Attrs.of("dtype", dtype), this);
@@ -464,10 +469,13 @@ public abstract class Tensor {
         return x.mul(x.mul(1 / Math.sqrt(2)).erf().add(1.0)).mul(0.5);
     }
 
-    /** {@code log(1 + e^x)}, computed as {@code relu(x) + log1p(e^-|x|)} so it never overflows. */
+    /**
+     * {@code log(1 + e^x)}, computed as {@code max(x, 0) + log1p(e^-|x|)} so it never overflows. NOTE: the max
+     * (not relu) matters at 0: it splits the tie, giving the true gradient 0.5.
+     */
     public Tensor softplus() {
         Tensor x = cast(dtype().toFloating());
-        return x.relu().add(x.abs().neg().exp().log1p());
+        return x.clampMin(0.0).add(x.abs().neg().exp().log1p());
     }
 
     /** Limits values to {@code [min, max]}. */

@@ -10,8 +10,9 @@ import dev.janus.ops.Op;
 
 /**
  * Neural-network functions over tensors, like {@code torch.nn.functional}. Convolutions and max pooling are
- * primitives; everything else here (average pooling, normalization, dropout, embedding) is written with
- * tensor ops, so it differentiates and traces without kernels of its own.
+ * primitives; everything else here (activations, average pooling, normalization, dropout, embedding, and the
+ * losses, whose cross-entropy family lives in {@code Losses}) is written with tensor ops, so it differentiates
+ * and traces without kernels of its own.
  *
  * <pre>{@code Tensor y = F.conv2d(x, w, b, 1, 2);   // stride 1, padding 2}</pre>
  */
@@ -88,6 +89,43 @@ public final class F {
                 "padding", padding.clone(), "dilation", dilation.clone()), x);
     }
 
+    /**
+     * Max pooling; with {@code ceilMode} the output size rounds up (PyTorch's {@code ceil_mode}: the last window
+     * may run past the bottom/right edge but must start inside the input or the left padding).
+     *
+     * <pre>{@code Tensor y = F.maxPool2d(x, new int[] {3, 3}, new int[] {2, 2}, new int[] {0, 0}, new int[] {1, 1}, true);}</pre>
+     */
+    public static Tensor maxPool2d(Tensor x, int[] kernel, int[] stride, int[] padding, int[] dilation, boolean ceilMode) {
+        if (!ceilMode || x.rank() != 4) {
+            return maxPool2d(x, kernel, stride, padding, dilation);
+        }
+        // NOTE: the overhang is filled with min(x) - 1, which no window picks; -inf would trip anomaly mode.
+        Tensor fill = x.detach().min().sub(1.0).reshape(1, 1, 1, 1);
+        Tensor y = x;
+        for (int i = 0; i < 2; i++) {
+            long extra = ceilOverhang(x.dim(2 + i), kernel[i], stride[i], padding[i], dilation[i]);
+            if (extra > 0) {
+                long[] block = y.shape().dims().clone();
+                block[2 + i] = extra;
+                y = Tensor.cat(2 + i, y, fill.expand(block));
+            }
+        }
+        return maxPool2d(y, kernel, stride, padding, dilation);
+    }
+
+    /** Rows (or columns) ceil mode adds past the input's end, by PyTorch's output-size rule. */
+    private static long ceilOverhang(long in, int k, int s, int p, int d) {
+        long span = in + 2L * p - (long) d * (k - 1) - 1;
+        if (span < 0) {
+            return 0;
+        }
+        long out = (span + s - 1) / s + 1;
+        if ((out - 1) * s >= in + p) {
+            out--;
+        }
+        return Math.max(0, (out - 1) * s - span);
+    }
+
     /** Max pooling with a square window and stride equal to the window (PyTorch's default). */
     public static Tensor maxPool2d(Tensor x, int kernel) {
         return maxPool2d(x, pair(kernel), pair(kernel), pair(0), pair(1));
@@ -111,6 +149,19 @@ public final class F {
 
     public static Tensor avgPool2d(Tensor x, int kernel) {
         return avgPool2d(x, pair(kernel), pair(kernel), pair(0));
+    }
+
+    /**
+     * Average pooling; with {@code countIncludePad == false} each window is divided by the number of input
+     * elements it covers (the pooled sum over the pooled count of a tensor of ones).
+     */
+    public static Tensor avgPool2d(Tensor x, int[] kernel, int[] stride, int[] padding, boolean countIncludePad) {
+        Tensor y = avgPool2d(x, kernel, stride, padding);
+        if (countIncludePad || (padding[0] == 0 && padding[1] == 0)) {
+            return y;
+        }
+        Tensor ones = Tensor.ones(x.dtype(), 1, 1, x.dim(2), x.dim(3)).to(x.device());
+        return y.div(avgPool2d(ones, kernel, stride, padding));
     }
 
     /**
@@ -157,6 +208,60 @@ public final class F {
 
     public static Tensor gelu(Tensor x) {
         return x.gelu();
+    }
+
+    /**
+     * GELU with PyTorch's {@code approximate} argument: {@code "none"} (exact, erf) or {@code "tanh"}
+     * ({@code x/2 · (1 + tanh(√(2/π)·(x + 0.044715·x³)))}).
+     *
+     * <pre>{@code Tensor y = F.gelu(x, "tanh");}</pre>
+     */
+    public static Tensor gelu(Tensor x, String approximate) {
+        return switch (approximate) {
+            case "none" -> x.gelu();
+            case "tanh" -> {
+                Tensor f = x.cast(x.dtype().toFloating());
+                Tensor inner = f.add(f.mul(f).mul(f).mul(0.044715)).mul(Math.sqrt(2 / Math.PI));
+                yield f.mul(inner.tanh().add(1.0)).mul(0.5);
+            }
+            default -> throw new IllegalArgumentException("gelu approximate must be 'none' or 'tanh', got '"
+                    + approximate + "'");
+        };
+    }
+
+    public static Tensor sigmoid(Tensor x) {
+        return x.sigmoid();
+    }
+
+    public static Tensor tanh(Tensor x) {
+        return x.tanh();
+    }
+
+    /** {@code x} where positive, else {@code negativeSlope · x} (the gradient at 0 is the slope, as in PyTorch). */
+    public static Tensor leakyRelu(Tensor x, double negativeSlope) {
+        Tensor f = x.cast(x.dtype().toFloating());
+        return Tensor.where(f.gt(0.0), f, f.mul(negativeSlope));
+    }
+
+    /**
+     * {@code log(1 + e^(beta·x)) / beta}, and {@code x} itself where {@code beta·x > threshold} (PyTorch's
+     * {@code softplus(x, beta, threshold)}; defaults 1 and 20).
+     */
+    public static Tensor softplus(Tensor x, double beta, double threshold) {
+        Tensor f = x.cast(x.dtype().toFloating());
+        Tensor bx = f.mul(beta);
+        return Tensor.where(bx.gt(threshold), f, softplus(bx).div(beta));
+    }
+
+    /**
+     * {@code log(1 + e^x)} as {@code max(x, 0) + log1p(e^-|x|)}, which never overflows. NOTE: unlike
+     * {@link Tensor#softplus()} (relu form, gradient 0 at x = 0) its gradient at 0 is the correct 1/2: max
+     * splits the tie.
+     *
+     * <pre>{@code Tensor y = F.softplus(x);}</pre>
+     */
+    public static Tensor softplus(Tensor x) {
+        return x.clampMin(0.0).add(x.abs().neg().exp().log1p());
     }
 
     /**
@@ -256,5 +361,175 @@ public final class F {
             y = y.mul(weight);
         }
         return bias == null ? y : y.add(bias);
+    }
+
+    // ------------------------------------------------------------------ losses
+
+    /**
+     * Options of {@link #crossEntropy(Tensor, Tensor, CrossEntropyOptions)}, PyTorch's keyword arguments:
+     * per-class {@code weight} (or null), {@code ignoreIndex} (default -100), {@code labelSmoothing} in [0, 1]
+     * and {@code reduction} ({@code "mean"}, {@code "sum"} or {@code "none"}). Change one with the method of
+     * the same name:
+     *
+     * <pre>{@code F.crossEntropy(logits, y, F.CrossEntropyOptions.defaults().labelSmoothing(0.1).reduction("sum"));}</pre>
+     */
+    public record CrossEntropyOptions(Tensor weight, long ignoreIndex, double labelSmoothing, String reduction) {
+        public CrossEntropyOptions {
+            if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
+                throw new IllegalArgumentException("labelSmoothing must be in [0, 1], got " + labelSmoothing);
+            }
+            Losses.checkReduction(reduction);
+        }
+
+        /** No class weights, ignoreIndex -100, no label smoothing, mean reduction. */
+        public static CrossEntropyOptions defaults() {
+            return new CrossEntropyOptions(null, -100, 0.0, "mean");
+        }
+
+        public CrossEntropyOptions weight(Tensor classWeights) {
+            return new CrossEntropyOptions(classWeights, ignoreIndex, labelSmoothing, reduction);
+        }
+
+        public CrossEntropyOptions ignoreIndex(long index) {
+            return new CrossEntropyOptions(weight, index, labelSmoothing, reduction);
+        }
+
+        public CrossEntropyOptions labelSmoothing(double epsilon) {
+            return new CrossEntropyOptions(weight, ignoreIndex, epsilon, reduction);
+        }
+
+        public CrossEntropyOptions reduction(String how) {
+            return new CrossEntropyOptions(weight, ignoreIndex, labelSmoothing, how);
+        }
+    }
+
+    /** Cross-entropy with PyTorch's defaults (mean over the targets, ignoreIndex -100, no smoothing). */
+    public static Tensor crossEntropy(Tensor logits, Tensor targets) {
+        return crossEntropy(logits, targets, CrossEntropyOptions.defaults());
+    }
+
+    /**
+     * Cross-entropy of unnormalized {@code logits} [N, C] or [N, C, d1, ...] (or [C] for one sample), with
+     * PyTorch's semantics:
+     * <ul>
+     *   <li>integer {@code targets} [N, d1, ...] hold class indices; entries equal to {@code ignoreIndex}
+     *       contribute nothing, and "mean" divides by the number (or the summed class weights) of the others;
+     *       label smoothing ε gives {@code (1-ε)·nll + ε/C · Σ_c -w_c·log p_c}, the smoothing term masked and
+     *       normalized the same way;</li>
+     *   <li>floating {@code targets} shaped like {@code logits} are class probabilities (ε mixes them with the
+     *       uniform distribution); "mean" divides by N·d1·…, and {@code ignoreIndex} does not apply.</li>
+     * </ul>
+     *
+     * <pre>{@code
+     * Tensor loss = F.crossEntropy(logits, Tensor.of(new long[] {2, 0, -100}, 3));      // third row ignored
+     * Tensor soft = F.crossEntropy(logits, probs, F.CrossEntropyOptions.defaults().labelSmoothing(0.1));
+     * }</pre>
+     */
+    public static Tensor crossEntropy(Tensor logits, Tensor targets, CrossEntropyOptions o) {
+        return Losses.crossEntropy(logits, targets, o);
+    }
+
+    /** Negative log-likelihood with PyTorch's defaults (mean, ignoreIndex -100, no class weights). */
+    public static Tensor nllLoss(Tensor logProbs, Tensor targets) {
+        return nllLoss(logProbs, targets, null, -100, "mean");
+    }
+
+    /**
+     * Negative log-likelihood of class-index {@code targets} [N, d1, ...] under {@code logProbs} [N, C, d1, ...]
+     * (or [C] with a scalar target): {@code loss_i = -w[t_i]·logProbs[i, t_i]}, zero where
+     * {@code t_i == ignoreIndex}; "mean" divides the sum by {@code Σ w[t_i]} over the targets not ignored
+     * (so a batch that ignores everything gives NaN, as in PyTorch). {@code weight} [C] may be null.
+     *
+     * <pre>{@code Tensor loss = F.nllLoss(logits.logSoftmax(1), y, null, -100, "sum");}</pre>
+     */
+    public static Tensor nllLoss(Tensor logProbs, Tensor targets, Tensor weight, long ignoreIndex, String reduction) {
+        return Losses.nllLoss(logProbs, targets, weight, ignoreIndex, reduction);
+    }
+
+    /** Mean squared error {@code (input - target)²}, reduced by {@code "mean"}. */
+    public static Tensor mseLoss(Tensor input, Tensor target) {
+        return mseLoss(input, target, "mean");
+    }
+
+    /** <pre>{@code Tensor perElement = F.mseLoss(prediction, y, "none");}</pre> */
+    public static Tensor mseLoss(Tensor input, Tensor target, String reduction) {
+        Losses.sameShape("mseLoss", input, target);
+        Tensor d = input.sub(target);
+        return Losses.reduce(d.mul(d), reduction);
+    }
+
+    /** Mean absolute error {@code |input - target|}, reduced by {@code "mean"}. */
+    public static Tensor l1Loss(Tensor input, Tensor target) {
+        return l1Loss(input, target, "mean");
+    }
+
+    public static Tensor l1Loss(Tensor input, Tensor target, String reduction) {
+        Losses.sameShape("l1Loss", input, target);
+        return Losses.reduce(input.sub(target).abs(), reduction);
+    }
+
+    /** Smooth L1 (Huber-like) loss with {@code beta = 1}, reduced by {@code "mean"}. */
+    public static Tensor smoothL1Loss(Tensor input, Tensor target) {
+        return smoothL1Loss(input, target, 1.0, "mean");
+    }
+
+    /**
+     * {@code 0.5·d²/beta} where {@code |d| < beta}, else {@code |d| - 0.5·beta}, for {@code d = input - target};
+     * {@code beta = 0} is the L1 loss (PyTorch's rule).
+     *
+     * <pre>{@code Tensor loss = F.smoothL1Loss(boxes, targetBoxes, 1.0 / 9, "sum");}</pre>
+     */
+    public static Tensor smoothL1Loss(Tensor input, Tensor target, double beta, String reduction) {
+        if (beta < 0) {
+            throw new IllegalArgumentException("smoothL1Loss beta must be >= 0, got " + beta);
+        }
+        Losses.sameShape("smoothL1Loss", input, target);
+        Tensor d = input.sub(target).abs();
+        if (beta == 0) {
+            return Losses.reduce(d, reduction);
+        }
+        return Losses.reduce(Tensor.where(d.lt(beta), d.mul(d).mul(0.5 / beta), d.sub(0.5 * beta)), reduction);
+    }
+
+    /** Binary cross-entropy of probabilities, reduced by {@code "mean"}. */
+    public static Tensor binaryCrossEntropy(Tensor input, Tensor target) {
+        return binaryCrossEntropy(input, target, null, "mean");
+    }
+
+    /**
+     * {@code -w·(y·log x + (1-y)·log(1-x))} for probabilities {@code x = input}, each log clamped to ≥ -100
+     * like PyTorch (so x = 0 or 1 gives a finite loss). {@code weight} broadcasts to the input, or is null.
+     * Inputs outside [0, 1] are not checked (that would need the values on the host).
+     *
+     * <pre>{@code Tensor loss = F.binaryCrossEntropy(logits.sigmoid(), labels, null, "mean");}</pre>
+     */
+    public static Tensor binaryCrossEntropy(Tensor input, Tensor target, Tensor weight, String reduction) {
+        Losses.sameShape("binaryCrossEntropy", input, target);
+        Tensor y = target.cast(input.dtype());
+        Tensor loss = y.mul(Losses.clampedLog(input)).add(y.rsub(1.0).mul(Losses.clampedLog(input.rsub(1.0)))).neg();
+        return Losses.reduce(weight == null ? loss : loss.mul(weight), reduction);
+    }
+
+    /** Binary cross-entropy on logits, reduced by {@code "mean"}. */
+    public static Tensor binaryCrossEntropyWithLogits(Tensor input, Tensor target) {
+        return binaryCrossEntropyWithLogits(input, target, null, null, "mean");
+    }
+
+    /**
+     * {@code -w·(p·y·log σ(x) + (1-y)·log(1-σ(x)))} computed stably as
+     * {@code (1-y)·x + (1 + (p-1)·y)·softplus(-x)}, where {@code p = posWeight} (broadcast along the last
+     * axis, the classes; null means 1) and {@code weight} broadcasts to the input (or is null).
+     *
+     * <pre>{@code Tensor loss = F.binaryCrossEntropyWithLogits(logits, labels, null, Tensor.of(new float[] {3f}, 1), "mean");}</pre>
+     */
+    public static Tensor binaryCrossEntropyWithLogits(Tensor input, Tensor target, Tensor weight, Tensor posWeight,
+            String reduction) {
+        Losses.sameShape("binaryCrossEntropyWithLogits", input, target);
+        Tensor x = input.cast(input.dtype().toFloating());
+        Tensor y = target.cast(x.dtype());
+        Tensor logWeight = posWeight == null ? null : posWeight.sub(1.0).mul(y).add(1.0);
+        Tensor softplusNeg = softplus(x.neg());
+        Tensor loss = y.rsub(1.0).mul(x).add(logWeight == null ? softplusNeg : logWeight.mul(softplusNeg));
+        return Losses.reduce(weight == null ? loss : loss.mul(weight), reduction);
     }
 }

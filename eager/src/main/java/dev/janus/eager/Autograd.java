@@ -25,10 +25,14 @@ final class Autograd {
         for (Map.Entry<Tensor, Tensor> e : grads.entrySet()) {
             EagerTensor t = (EagerTensor) e.getKey();
             if (t.isLeaf() && t.requiresGrad()) {
-                Tensor g = createGraph ? e.getValue() : e.getValue().detach();
+                Tensor g = e.getValue();
                 Tensor old = t.grad();
                 if (old == null) {
-                    t.setGrad(g);
+                    // NOTE: a rule may hand the same buffer to several inputs (add) or pass the seed through, so
+                    // a leaf gets its own copy: in-place changes to one .grad() (clipping) must not reach another
+                    try (var scope = createGraph ? Janus.enableGrad() : Janus.noGrad()) {
+                        t.setGrad(createGraph ? g.copy() : g.copy().detach());
+                    }
                 } else {
                     try (var scope = createGraph ? Janus.enableGrad() : Janus.noGrad()) {
                         t.setGrad(old.add(g));

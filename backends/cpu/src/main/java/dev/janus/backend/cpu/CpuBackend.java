@@ -91,7 +91,8 @@ public final class CpuBackend implements Backend {
             case GATHER -> IndexKernels.gather(x, xs, (CpuBuffer) inputs[1], specs[1].shape().dims(), xShape.axis(a.i("axis")));
             case SCATTER_ADD -> IndexKernels.scatterAdd(x, xs, (CpuBuffer) inputs[1], specs[1].shape().dims(),
                     (CpuBuffer) inputs[2], xShape.axis(a.i("axis")));
-            case MATMUL -> MatmulKernels.matmul(x, xs, (CpuBuffer) inputs[1], specs[1].shape().dims(), os);
+            case MATMUL -> MatmulKernels.matmul(x, xs, a.b("transA"), (CpuBuffer) inputs[1], specs[1].shape().dims(),
+                    a.b("transB"), os);
             case CONV2D, CONV_TRANSPOSE2D, CONV2D_WEIGHT_GRAD, MAX_POOL2D, MAX_POOL2D_GRAD -> NnKernels.run(op, a, inputs, specs, out);
             case FFT, RFFT, IRFFT -> fft(op, a, x, specs[0], out);
         };

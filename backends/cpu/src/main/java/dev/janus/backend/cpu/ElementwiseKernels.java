@@ -234,7 +234,9 @@ final class ElementwiseKernels {
     static CpuBuffer cast(CpuBuffer in, DType to) {
         CpuBuffer out = CpuBuffer.allocate(to, in.length);
         int n = in.length;
-        if (in.dtype == DType.FLOAT32 && to == DType.FLOAT64) {
+        if (in.dtype == to) {
+            System.arraycopy(in.array, 0, out.array, 0, n);
+        } else if (in.dtype == DType.FLOAT32 && to == DType.FLOAT64) {
             float[] a = in.f32();
             double[] o = out.f64();
             for (int i = 0; i < n; i++) {

@@ -3,23 +3,23 @@ package dev.janus.backend.cpu;
 import dev.janus.DType;
 
 /**
- * Batched matrix products with broadcast batch dimensions, one GEMM per batch entry. When only the left
- * operand has batch dimensions (a Linear layer on a sequence), the batch folds into the row count and the
- * whole product is a single GEMM.
+ * Batched matrix products with broadcast batch dimensions and BLAS transpose flags, one GEMM per batch
+ * entry. When only the left operand has batch dimensions and is not transposed (a Linear layer on a
+ * sequence), the batch folds into the row count and the whole product is a single GEMM.
  */
 final class MatmulKernels {
     private MatmulKernels() {}
 
-    static CpuBuffer matmul(CpuBuffer a, long[] aShape, CpuBuffer b, long[] bShape, long[] outShape) {
+    static CpuBuffer matmul(CpuBuffer a, long[] aShape, boolean ta, CpuBuffer b, long[] bShape, boolean tb, long[] outShape) {
         int r = outShape.length;
-        int m = (int) aShape[aShape.length - 2];
-        int k = (int) aShape[aShape.length - 1];
-        int n = (int) bShape[bShape.length - 1];
+        int m = (int) outShape[r - 2];
+        int n = (int) outShape[r - 1];
+        int k = (int) aShape[aShape.length - (ta ? 2 : 1)];
         CpuBuffer out = CpuBuffer.allocate(a.dtype, Shapes.numel(outShape));
         long[] batch = java.util.Arrays.copyOf(outShape, r - 2);
         long batches = Shapes.numel(batch);
-        if (Shapes.numel(bShape, 0, bShape.length - 2) == 1) {
-            gemm(a, 0, b, 0, out, 0, (int) (batches * m), n, k);
+        if (Shapes.numel(bShape, 0, bShape.length - 2) == 1 && !ta) {
+            gemm(a, 0, false, b, 0, tb, out, 0, (int) (batches * m), n, k);
             return out;
         }
         long[] aBatch = java.util.Arrays.copyOf(aShape, aShape.length - 2);
@@ -34,7 +34,7 @@ final class MatmulKernels {
                 ao += counter[d] * aStrides[d];
                 bo += counter[d] * bStrides[d];
             }
-            gemm(a, (int) (ao * m * k), b, (int) (bo * k * n), out, (int) (i * m * n), m, n, k);
+            gemm(a, (int) (ao * m * k), ta, b, (int) (bo * k * n), tb, out, (int) (i * m * n), m, n, k);
             for (int d = batch.length - 1; d >= 0; d--) {
                 if (++counter[d] < batch[d]) {
                     break;
@@ -45,11 +45,12 @@ final class MatmulKernels {
         return out;
     }
 
-    private static void gemm(CpuBuffer a, int ao, CpuBuffer b, int bo, CpuBuffer c, int co, int m, int n, int k) {
+    private static void gemm(CpuBuffer a, int ao, boolean ta, CpuBuffer b, int bo, boolean tb, CpuBuffer c, int co,
+            int m, int n, int k) {
         if (a.dtype == DType.FLOAT32) {
-            Gemm.sgemm(false, false, m, n, k, a.f32(), ao, b.f32(), bo, c.f32(), co, false);
+            Gemm.sgemm(ta, tb, m, n, k, a.f32(), ao, b.f32(), bo, c.f32(), co, false);
         } else {
-            Gemm.dgemm(false, false, m, n, k, a.f64(), ao, b.f64(), bo, c.f64(), co, false);
+            Gemm.dgemm(ta, tb, m, n, k, a.f64(), ao, b.f64(), bo, c.f64(), co, false);
         }
     }
 }
