@@ -1,12 +1,19 @@
 package dev.janus.backend.cpu;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
-import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Splits index ranges across the cores, but only above a work threshold: a tiny op stays on the calling
- * thread, because handing it to a pool costs more than the op itself.
+ * thread, because handing it to other threads costs more than the op itself.
+ *
+ * <p>NOTE: the calling thread works through the chunks itself and helper threads join when they wake up.
+ * Waking an idle core can take 50–600 µs on a virtual machine; a caller that blocked until the helpers
+ * started would pay that on every kernel, while here a late helper only means the caller did more chunks.
  *
  * <pre>{@code Parallel.range(n, 1, (from, to) -> { for (int i = from; i < to; i++) out[i] = a[i] + b[i]; });}</pre>
  */
@@ -16,7 +23,7 @@ public final class Parallel {
 
     private static final int THREADS = Math.max(1, Integer.getInteger("janus.threads",
             Runtime.getRuntime().availableProcessors()));
-    private static final ForkJoinPool POOL = THREADS == 1 ? null : new ForkJoinPool(THREADS);
+    private static final ExecutorService HELPERS = THREADS == 1 ? null : helperPool(THREADS - 1);
 
     /** A body run over the half-open index range {@code [from, to)}. */
     @FunctionalInterface
@@ -26,50 +33,87 @@ public final class Parallel {
 
     private Parallel() {}
 
-    /** The number of worker threads kernels may use. */
+    private static ExecutorService helperPool(int n) {
+        AtomicInteger id = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(n, n, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "janus-cpu-" + id.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
+    /** The number of threads kernels may use (the caller included). */
     public static int threads() {
         return THREADS;
     }
 
     /**
-     * Runs {@code body} over {@code [0, n)}, split into at most {@link #threads()} chunks when
-     * {@code n * costPerItem} exceeds {@link #SERIAL_THRESHOLD}.
+     * Runs {@code body} over {@code [0, n)}, split into chunks shared by the caller and up to
+     * {@link #threads()} - 1 helpers when {@code n * costPerItem} exceeds {@link #SERIAL_THRESHOLD}.
      */
     public static void range(int n, long costPerItem, RangeBody body) {
         if (n <= 0) {
             return;
         }
         long work = (long) n * Math.max(1, costPerItem);
-        if (POOL == null || work < SERIAL_THRESHOLD || n == 1 || ForkJoinTask.getPool() == POOL) {
+        if (HELPERS == null || work < SERIAL_THRESHOLD || n == 1) {
             body.run(0, n);
             return;
         }
         int chunks = (int) Math.min(n, Math.min(THREADS * 4L, work / (SERIAL_THRESHOLD / 2) + 1));
-        POOL.invoke(new Chunk(body, 0, n, (n + chunks - 1) / chunks));
+        new Job(body, n, chunks).run();
     }
 
-    private static final class Chunk extends RecursiveAction {
-        private static final long serialVersionUID = 1L;
-        private final transient RangeBody body;
-        private final int from;
-        private final int to;
-        private final int grain;
+    /** One parallel range: chunks are claimed from a counter by whoever is free. */
+    private static final class Job implements Runnable {
+        private final RangeBody body;
+        private final int n;
+        private final int chunks;
+        private final AtomicInteger next = new AtomicInteger();
+        private final AtomicInteger finished = new AtomicInteger();
+        private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-        Chunk(RangeBody body, int from, int to, int grain) {
+        Job(RangeBody body, int n, int chunks) {
             this.body = body;
-            this.from = from;
-            this.to = to;
-            this.grain = grain;
+            this.n = n;
+            this.chunks = chunks;
         }
 
         @Override
-        protected void compute() {
-            if (to - from <= grain) {
-                body.run(from, to);
-                return;
+        public void run() {
+            for (int i = 0; i < Math.min(THREADS - 1, chunks - 1); i++) {
+                HELPERS.execute(this::work);
             }
-            int mid = from + (to - from) / 2;
-            invokeAll(new Chunk(body, from, mid, grain), new Chunk(body, mid, to, grain));
+            work();
+            while (finished.get() < chunks) {
+                Thread.onSpinWait(); // only chunks a helper already started remain: a short wait
+            }
+            Throwable t = failure.get();
+            if (t instanceof RuntimeException e) {
+                throw e;
+            }
+            if (t instanceof Error e) {
+                throw e;
+            }
+        }
+
+        private void work() {
+            int c;
+            while ((c = next.getAndIncrement()) < chunks) {
+                try {
+                    if (failure.get() == null) {
+                        long from = (long) n * c / chunks;
+                        long to = (long) n * (c + 1) / chunks;
+                        body.run((int) from, (int) to);
+                    }
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                } finally {
+                    finished.incrementAndGet();
+                }
+            }
         }
     }
 }
