@@ -236,6 +236,12 @@ final class ElementwiseKernels {
         int n = in.length;
         if (in.dtype == to) {
             System.arraycopy(in.array, 0, out.array, 0, n);
+        } else if (in.dtype == DType.BOOL && to == DType.FLOAT32) {
+            boolean[] a = in.bool();
+            float[] o = out.f32();
+            for (int i = 0; i < n; i++) {
+                o[i] = a[i] ? 1f : 0f;
+            }
         } else if (in.dtype == DType.FLOAT32 && to == DType.FLOAT64) {
             float[] a = in.f32();
             double[] o = out.f64();
@@ -345,7 +351,16 @@ final class ElementwiseKernels {
     }
 
     private static void compareRow(Op op, CpuBuffer a, int ao, int as, CpuBuffer b, int bo, int bs, boolean[] o, int oo, int n) {
-        if (a.dtype.isFloating()) {
+        if (a.dtype == DType.FLOAT32 && bs == 0 && (op == Op.GT || op == Op.LT)) {
+            // the comparison with a scalar behind relu's gradient and masks: a typed loop, no per-element dispatch
+            float[] x = a.f32();
+            float c = b.f32()[bo];
+            boolean gt = op == Op.GT;
+            for (int i = 0; i < n; i++) {
+                float v = x[ao + i * as];
+                o[oo + i] = gt ? v > c : v < c;
+            }
+        } else if (a.dtype.isFloating()) {
             DoubleTest t = doubleTest(op);
             for (int i = 0; i < n; i++) {
                 o[oo + i] = t.test(a.getDouble(ao + i * as), b.getDouble(bo + i * bs));
