@@ -41,9 +41,9 @@ public final class JanusCli implements Runnable {
 
     /** Trains a model with a chosen optimizer and writes its weights as safetensors. */
     @Command(name = "train", mixinStandardHelpOptions = true,
-            description = "Train an image classifier (LeNet or MLP) on Fashion-MNIST and save the weights.")
+            description = "Train an image classifier (LeNet, a wider CNN or an MLP) on Fashion-MNIST and save the weights.")
     static final class TrainCommand implements Callable<Integer> {
-        @Option(names = "--model", defaultValue = "lenet", description = "lenet or mlp (default ${DEFAULT-VALUE})")
+        @Option(names = "--model", defaultValue = "lenet", description = "lenet, cnn (wider LeNet-style) or mlp (default ${DEFAULT-VALUE})")
         String model;
 
         @Option(names = "--data", defaultValue = "/usr/share/datasets/fashion-mnist",

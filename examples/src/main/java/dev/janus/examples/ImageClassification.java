@@ -8,6 +8,7 @@ import dev.janus.data.MnistDataset;
 import dev.janus.data.Normalize;
 import dev.janus.data.ToTensor;
 import dev.janus.data.Transform;
+import dev.janus.examples.models.ConvNet;
 import dev.janus.examples.models.LeNet;
 import dev.janus.examples.models.Mlp;
 import dev.janus.io.Safetensors;
@@ -91,12 +92,13 @@ public final class ImageClassification {
         }
     }
 
-    /** A fresh model by name: {@code lenet} or {@code mlp}. */
+    /** A fresh model by name: {@code lenet}, {@code cnn} (a wider LeNet-style network) or {@code mlp}. */
     public static Module model(String name) {
         return switch (name) {
             case "lenet" -> new LeNet();
+            case "cnn" -> new ConvNet();
             case "mlp" -> new Mlp();
-            default -> throw new IllegalArgumentException("model must be lenet or mlp, got '" + name + "'");
+            default -> throw new IllegalArgumentException("model must be lenet, cnn or mlp, got '" + name + "'");
         };
     }
 
