@@ -1,0 +1,49 @@
+package dev.janus.graph;
+
+import dev.janus.Tensor;
+import dev.janus.nn.Module;
+import dev.janus.ops.TensorSpec;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Low-level capture: runs a Java function once on symbolic tensors and returns the graph it recorded.
+ * Straight-line code only — a Java branch or loop is followed for the example shapes and recorded unrolled
+ * (the bytecode tracer adds real control flow).
+ *
+ * <pre>{@code
+ * Graph g = GraphCapture.capture(model, x -> model.forward(x), new TensorSpec(DType.FLOAT32, Shape.of(64, 784)));
+ * Tensor[] y = new Executor(g).run(batch);
+ * }</pre>
+ */
+public final class GraphCapture {
+    private GraphCapture() {}
+
+    /** Captures {@code fn} on inputs of the given types; eager tensors it touches become constants or parameters. */
+    public static Graph capture(Function<Tensor[], Tensor> fn, TensorSpec... inputSpecs) {
+        return captureAll(Map.of(), in -> List.of(fn.apply(in)), inputSpecs);
+    }
+
+    /** Captures {@code fn} with {@code model}'s parameters named by their dotted paths ({@code fc1.weight}). */
+    public static Graph capture(Module model, Function<Tensor, Tensor> fn, TensorSpec inputSpec) {
+        Map<Tensor, String> names = new IdentityHashMap<>();
+        model.namedParameters().forEach((k, v) -> names.put(v, k));
+        model.namedBuffers().forEach((k, v) -> names.put(v, k));
+        return captureAll(names, in -> List.of(fn.apply(in[0])), inputSpec);
+    }
+
+    /** Captures a function with several outputs. */
+    public static Graph captureAll(Map<Tensor, String> parameterNames, Function<Tensor[], List<Tensor>> fn,
+            TensorSpec... inputSpecs) {
+        GraphBuilder b = new GraphBuilder(parameterNames);
+        Tensor[] inputs = new Tensor[inputSpecs.length];
+        for (int i = 0; i < inputs.length; i++) {
+            inputs[i] = b.input(inputSpecs.length == 1 ? "x" : "x" + i, inputSpecs[i]);
+        }
+        Graph g = b.build(fn.apply(inputs));
+        g.verify();
+        return g;
+    }
+}

@@ -1,0 +1,17 @@
+package dev.janus.graph;
+
+/** A failure while running a graph, naming the node and the Java source line it was recorded from. */
+public class GraphExecutionException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final transient Node node;
+
+    public GraphExecutionException(Node node, RuntimeException cause) {
+        super("graph node failed at " + node.location() + ": " + node + "\n  caused by: " + cause.getMessage(), cause);
+        this.node = node;
+    }
+
+    /** The node that failed. */
+    public Node node() {
+        return node;
+    }
+}

@@ -1,0 +1,51 @@
+package dev.janus.graph;
+
+/**
+ * Where in the user's Java code a node was recorded: class, method, file and line. Shown in the IR text form
+ * and in every runtime error of the executor.
+ */
+public record SourceLocation(String className, String method, String file, int line) {
+    public static final SourceLocation UNKNOWN = new SourceLocation("?", "?", null, -1);
+
+    private static final String[] LIBRARY = {"dev.janus.graph.", "dev.janus.ops.", "dev.janus.spi.", "dev.janus.eager.",
+        "dev.janus.nn.", "dev.janus.optim.", "dev.janus.train.", "dev.janus.data.", "dev.janus.backend.", "java.", "jdk.",
+        "sun."};
+
+    /**
+     * The first stack frame outside Janus's library packages: the user's line that made the call. Classes
+     * directly in {@code dev.janus} ({@code Tensor}) are library too; test classes ({@code *Test}) are user code.
+     */
+    public static SourceLocation ofCaller() {
+        for (StackTraceElement e : Thread.currentThread().getStackTrace()) {
+            if (!isLibrary(e.getClassName())) {
+                return new SourceLocation(e.getClassName(), e.getMethodName(), e.getFileName(), e.getLineNumber());
+            }
+        }
+        return UNKNOWN;
+    }
+
+    private static boolean isLibrary(String c) {
+        String outer = c.contains("$") ? c.substring(0, c.indexOf('$')) : c;
+        if (outer.endsWith("Test")) {
+            return false;
+        }
+        if (c.startsWith("dev.janus.") && c.indexOf('.', "dev.janus.".length()) < 0) {
+            return true;
+        }
+        for (String p : LIBRARY) {
+            if (c.startsWith(p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code Net.java:42}. */
+    @Override
+    public String toString() {
+        if (line < 0) {
+            return "unknown location";
+        }
+        return (file != null ? file : className.substring(className.lastIndexOf('.') + 1)) + ":" + line;
+    }
+}
