@@ -29,9 +29,45 @@ final class GraphBuilder implements Engine {
     private final Map<Tensor, String> parameterNames;
     private final List<Node> nodes = new ArrayList<>();
     private int nextId;
+    /** When set, new nodes carry this location (gradient nodes inherit their forward node's line). */
+    private SourceLocation locationOverride;
 
     GraphBuilder(Map<Tensor, String> parameterNames) {
         this.parameterNames = parameterNames;
+    }
+
+    /** A builder that continues {@code g}: same values, nodes and parameters; new nodes are appended. */
+    static GraphBuilder continuing(Graph g) {
+        GraphBuilder b = new GraphBuilder(Map.of());
+        b.inputs.addAll(g.inputs());
+        b.parameters.putAll(g.parameters());
+        b.constants.putAll(g.constants());
+        g.parameters().forEach((v, t) -> b.lifted.put(t, v));
+        b.nodes.addAll(g.nodes());
+        int max = -1;
+        for (Value v : g.inputs()) {
+            max = Math.max(max, v.id());
+        }
+        for (Value v : g.parameters().keySet()) {
+            max = Math.max(max, v.id());
+        }
+        for (Value v : g.constants().keySet()) {
+            max = Math.max(max, v.id());
+        }
+        for (Node n : g.nodes()) {
+            max = Math.max(max, n.output().id());
+        }
+        b.nextId = max + 1;
+        return b;
+    }
+
+    /** A symbolic tensor for an existing value of this builder's graph. */
+    SymbolicTensor symbolic(Value v) {
+        return new SymbolicTensor(v, this);
+    }
+
+    void locationOverride(SourceLocation where) {
+        this.locationOverride = where;
     }
 
     @Override
@@ -47,7 +83,7 @@ final class GraphBuilder implements Engine {
 
     @Override
     public Tensor apply(Op op, Attrs attrs, Tensor... in) {
-        SourceLocation where = SourceLocation.ofCaller();
+        SourceLocation where = locationOverride != null ? locationOverride : SourceLocation.ofCaller();
         List<Value> values = new ArrayList<>(in.length);
         TensorSpec[] specs = new TensorSpec[in.length];
         for (int i = 0; i < in.length; i++) {
@@ -89,13 +125,17 @@ final class GraphBuilder implements Engine {
     }
 
     Graph build(List<Tensor> outputs) {
-        List<Value> outs = new ArrayList<>();
+        return buildWith(new ArrayList<>(), outputs);
+    }
+
+    /** Builds with {@code outs} (already values of this graph) followed by {@code outputs}. */
+    Graph buildWith(List<Value> outs, List<Tensor> outputs) {
         for (Tensor t : outputs) {
-            if (!(t instanceof SymbolicTensor s) || s.builder() != this) {
-                throw new IllegalArgumentException("a captured function must return tensors computed from its inputs, got a "
-                        + t.getClass().getSimpleName() + " of shape " + t.shape());
+            if (t instanceof SymbolicTensor s && s.builder() != this) {
+                throw new IllegalArgumentException("a graph output belongs to another graph capture");
             }
-            outs.add(s.value());
+            // an output computed without the inputs (a constant gradient, say) becomes a constant of the graph
+            outs.add(valueOf(t, Op.CAST, SourceLocation.UNKNOWN));
         }
         return new Graph(inputs, parameters, constants, nodes, outs);
     }

@@ -1,0 +1,90 @@
+package dev.janus.graph;
+
+import dev.janus.Tensor;
+import dev.janus.ops.Gradients;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Graph autodiff: extends a graph with the gradients of one scalar output with respect to chosen inputs or
+ * parameters. It runs the op catalogue's own VJP rules ({@link Gradients}) on symbolic tensors, so a graph
+ * computes exactly the gradients the eager tape does — there is no second set of formulas. Gradient nodes
+ * carry the source line of the forward node they differentiate.
+ *
+ * <pre>{@code
+ * Graph g = GraphCapture.capture(model, x -> F.crossEntropy(model.forward(x), y), spec);
+ * Graph withGrads = Autodiff.gradients(g, 0, new ArrayList<>(g.parameters().keySet()));
+ * Tensor[] lossAndGrads = new Executor(withGrads).run(batch);
+ * }</pre>
+ *
+ * <p>Limits: the differentiated output must be a scalar; gradients of the backward-only kernels
+ * (CONV2D_WEIGHT_GRAD, MAX_POOL2D_GRAD) are not defined, so second-order graphs through convolution weights
+ * or max pooling fail with the rule's message. Control-flow nodes do not exist yet.
+ */
+public final class Autodiff {
+    private Autodiff() {}
+
+    /**
+     * A new graph whose outputs are {@code g}'s outputs followed by d(output {@code outputIndex}) / d(each of
+     * {@code wrt}), in order. A value the output does not depend on gets a zero gradient.
+     */
+    public static Graph gradients(Graph g, int outputIndex, List<Value> wrt) {
+        Value loss = g.outputs().get(outputIndex);
+        if (loss.spec().shape().numel() != 1 || !loss.spec().dtype().isFloating()) {
+            throw new IllegalArgumentException("autodiff needs a floating scalar output, got " + loss);
+        }
+        GraphBuilder b = GraphBuilder.continuing(g);
+        Set<Value> needed = dependsOn(g, wrt);
+        Map<Value, Tensor> grads = new IdentityHashMap<>();
+        grads.put(loss, Tensor.onesLike(b.symbolic(loss)));
+        List<dev.janus.graph.Node> nodes = g.nodes();
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            Node n = nodes.get(i);
+            Tensor gOut = grads.get(n.output());
+            if (gOut == null || !needed.contains(n.output())) {
+                continue;
+            }
+            Tensor[] ins = new Tensor[n.inputs().size()];
+            for (int k = 0; k < ins.length; k++) {
+                ins[k] = b.symbolic(n.inputs().get(k));
+            }
+            b.locationOverride(n.location());
+            Tensor[] inGrads = Gradients.vjp(n.op(), n.attrs(), ins, b.symbolic(n.output()), gOut);
+            b.locationOverride(null);
+            for (int k = 0; k < ins.length; k++) {
+                Value in = n.inputs().get(k);
+                if (inGrads[k] != null && needed.contains(in)) {
+                    Tensor gIn = inGrads[k].cast(in.spec().dtype());
+                    grads.merge(in, gIn, Tensor::add);
+                }
+            }
+        }
+        List<Tensor> outs = new ArrayList<>();
+        for (Value v : wrt) {
+            Tensor gv = grads.get(v);
+            outs.add(gv != null ? gv : Tensor.zerosLike(b.symbolic(v)));
+        }
+        Graph result = b.buildWith(new ArrayList<>(g.outputs()), outs);
+        result.verify();
+        return result;
+    }
+
+    /** Values that depend on any of {@code wrt} (including them): only these need gradients. */
+    private static Set<Value> dependsOn(Graph g, List<Value> wrt) {
+        Set<Value> s = Collections.newSetFromMap(new IdentityHashMap<>());
+        s.addAll(wrt);
+        for (Node n : g.nodes()) {
+            for (Value in : n.inputs()) {
+                if (s.contains(in) && n.output().spec().dtype().isFloating()) {
+                    s.add(n.output());
+                    break;
+                }
+            }
+        }
+        return s;
+    }
+}
