@@ -53,6 +53,9 @@ public abstract class Tensor {
     /** Clears the accumulated gradient. */
     public abstract void zeroGrad();
 
+    /** Replaces the accumulated gradient (optimizers and graph recording use this). */
+    public abstract void setGrad(Tensor gradient);
+
     /**
      * Backpropagates from this tensor: {@code gradient} weights a non-scalar output (null for a scalar),
      * {@code retainGraph} keeps the recorded graph for another backward pass, {@code createGraph} records

@@ -16,4 +16,12 @@ public interface Engine {
 
     /** Runs or records {@code op}; inputs have already passed no checks — the engine runs the shape rules. */
     Tensor apply(Op op, Attrs attrs, Tensor... inputs);
+
+    /**
+     * Called when a concrete tensor is assigned a value computed by this engine ({@code weight.assign(x)}
+     * with a symbolic {@code x}): a recording engine records the write, to be carried out when its graph runs.
+     */
+    default void recordAssign(Tensor target, Tensor value) {
+        throw new UnsupportedOperationException("this engine cannot record an assignment into " + target.shape());
+    }
 }

@@ -88,7 +88,8 @@ public final class EagerTensor extends Tensor {
         return grad;
     }
 
-    void setGrad(Tensor g) {
+    @Override
+    public void setGrad(Tensor g) {
         grad = g;
     }
 
@@ -109,6 +110,12 @@ public final class EagerTensor extends Tensor {
 
     @Override
     public Tensor assign(Tensor src) {
+        Engine recording = dev.janus.ops.Dispatch.recording();
+        if (recording != null || src.engine().priority() > engine().priority()) {
+            // inside a graph capture the write is recorded, and happens when the graph runs
+            (recording != null ? recording : src.engine()).recordAssign(this, src);
+            return this;
+        }
         Tensor s;
         try (var g = Janus.noGrad()) {
             s = src.cast(dtype()).expand(shape().dims()).to(device);

@@ -38,30 +38,9 @@ public final class Autodiff {
             throw new IllegalArgumentException("autodiff needs a floating scalar output, got " + loss);
         }
         GraphBuilder b = GraphBuilder.continuing(g);
-        Set<Value> needed = dependsOn(g, wrt);
-        Map<Value, Tensor> grads = new IdentityHashMap<>();
-        grads.put(loss, Tensor.onesLike(b.symbolic(loss)));
-        List<dev.janus.graph.Node> nodes = g.nodes();
-        for (int i = nodes.size() - 1; i >= 0; i--) {
-            Node n = nodes.get(i);
-            Tensor gOut = grads.get(n.output());
-            if (gOut == null || !needed.contains(n.output())) {
-                continue;
-            }
-            Tensor[] ins = new Tensor[n.inputs().size()];
-            for (int k = 0; k < ins.length; k++) {
-                ins[k] = b.symbolic(n.inputs().get(k));
-            }
-            b.locationOverride(n.location());
-            Tensor[] inGrads = Gradients.vjp(n.op(), n.attrs(), ins, b.symbolic(n.output()), gOut);
-            b.locationOverride(null);
-            for (int k = 0; k < ins.length; k++) {
-                Value in = n.inputs().get(k);
-                if (inGrads[k] != null && needed.contains(in)) {
-                    Tensor gIn = inGrads[k].cast(in.spec().dtype());
-                    grads.merge(in, gIn, Tensor::add);
-                }
-            }
+        Map<Value, Tensor> grads;
+        try (var rec = dev.janus.ops.Dispatch.record(b)) {
+            grads = reverse(b, g.nodes(), loss, wrt);
         }
         List<Tensor> outs = new ArrayList<>();
         for (Value v : wrt) {
@@ -73,11 +52,46 @@ public final class Autodiff {
         return result;
     }
 
+    /**
+     * The reverse pass over {@code nodes}, recording into {@code b}: gradients of the scalar {@code loss} for
+     * every value that depends on {@code wrt}, keyed by value.
+     */
+    static Map<Value, Tensor> reverse(GraphBuilder b, List<Node> nodes, Value loss, List<Value> wrt) {
+        Set<Value> needed = dependsOn(nodes, wrt);
+        Map<Value, Tensor> grads = new IdentityHashMap<>();
+        grads.put(loss, Tensor.onesLike(b.symbolic(loss)));
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            Node n = nodes.get(i);
+            Tensor gOut = grads.get(n.output());
+            if (gOut == null || !needed.contains(n.output())) {
+                continue;
+            }
+            Tensor[] ins = new Tensor[n.inputs().size()];
+            for (int k = 0; k < ins.length; k++) {
+                ins[k] = b.symbolic(n.inputs().get(k));
+            }
+            b.locationOverride(n.location());
+            Tensor[] inGrads;
+            try {
+                inGrads = Gradients.vjp(n.op(), n.attrs(), ins, b.symbolic(n.output()), gOut);
+            } finally {
+                b.locationOverride(null);
+            }
+            for (int k = 0; k < ins.length; k++) {
+                Value in = n.inputs().get(k);
+                if (inGrads[k] != null && needed.contains(in)) {
+                    grads.merge(in, inGrads[k].cast(in.spec().dtype()), Tensor::add);
+                }
+            }
+        }
+        return grads;
+    }
+
     /** Values that depend on any of {@code wrt} (including them): only these need gradients. */
-    private static Set<Value> dependsOn(Graph g, List<Value> wrt) {
+    private static Set<Value> dependsOn(List<Node> nodes, List<Value> wrt) {
         Set<Value> s = Collections.newSetFromMap(new IdentityHashMap<>());
         s.addAll(wrt);
-        for (Node n : g.nodes()) {
+        for (Node n : nodes) {
             for (Value in : n.inputs()) {
                 if (s.contains(in) && n.output().spec().dtype().isFloating()) {
                     s.add(n.output());

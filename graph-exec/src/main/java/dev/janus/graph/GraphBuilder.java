@@ -29,6 +29,9 @@ final class GraphBuilder implements Engine {
     private final Map<Tensor, String> parameterNames;
     private final List<Node> nodes = new ArrayList<>();
     private int nextId;
+    /** Recorded writes into concrete tensors (parameters, optimizer state), carried out after a run. */
+    private final List<Tensor> updateTargets = new ArrayList<>();
+    private final List<Value> updateValues = new ArrayList<>();
     /** When set, new nodes carry this location (gradient nodes inherit their forward node's line). */
     private SourceLocation locationOverride;
 
@@ -119,9 +122,80 @@ final class GraphBuilder implements Engine {
                 return v;
             }
             Value v = new Value(nextId++, spec, null);
-            constants.put(v, x.detach().copy());
+            try (var eager = dev.janus.ops.Dispatch.record(null)) { // the snapshot itself is not recorded
+                constants.put(v, x.detach().copy());
+            }
             return v;
         });
+    }
+
+    /**
+     * {@code target.assign(value)} during a capture: the write is recorded, and later reads of {@code target}
+     * in the same capture see {@code value}, as they would eagerly.
+     */
+    @Override
+    public void recordAssign(Tensor target, Tensor value) {
+        Tensor v = value.cast(target.dtype()).expand(target.shape().dims());
+        if (!v.shape().equals(target.shape())) {
+            throw new IllegalArgumentException("assign: source " + value.shape() + " does not fit " + target.shape()
+                    + " (recorded at " + SourceLocation.ofCaller() + ")");
+        }
+        Value newValue = valueOf(v, Op.CAST, SourceLocation.ofCaller());
+        Value old = lifted.get(target);
+        if (old != null && constants.containsKey(old)) {
+            // a tensor the graph writes is state, not a constant: read it by reference on every run
+            constants.remove(old);
+            parameters.put(old, target);
+        }
+        int at = indexOfIdentity(updateTargets, target);
+        if (at >= 0) {
+            updateValues.set(at, newValue);
+        } else {
+            updateTargets.add(target);
+            updateValues.add(newValue);
+        }
+        lifted.put(target, newValue);
+    }
+
+    private static int indexOfIdentity(List<Tensor> list, Tensor t) {
+        for (int i = 0; i < list.size(); i++) {
+            if (list.get(i) == t) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * {@code loss.backward()} during a capture: differentiates what was recorded so far and sets each
+     * trainable parameter's gradient to its recorded value (accumulating onto an existing gradient).
+     */
+    void recordBackward(SymbolicTensor loss) {
+        List<Value> wrt = new ArrayList<>();
+        List<Tensor> live = new ArrayList<>();
+        parameters.forEach((v, t) -> {
+            if (t.requiresGrad() && lifted.get(t) == v) {
+                wrt.add(v);
+                live.add(t);
+            }
+        });
+        Map<Value, Tensor> grads = Autodiff.reverse(this, List.copyOf(nodes), loss.value(), wrt);
+        for (int i = 0; i < wrt.size(); i++) {
+            Tensor g = grads.get(wrt.get(i));
+            if (g != null) {
+                Tensor old = live.get(i).grad();
+                live.get(i).setGrad(old == null ? g : old.add(g));
+            }
+        }
+    }
+
+    /** The recorded writes: targets, in order, and the values to write. */
+    List<Tensor> updateTargets() {
+        return List.copyOf(updateTargets);
+    }
+
+    List<Value> updateValues() {
+        return List.copyOf(updateValues);
     }
 
     Graph build(List<Tensor> outputs) {

@@ -2,6 +2,7 @@ package dev.janus.graph;
 
 import dev.janus.Tensor;
 import dev.janus.nn.Module;
+import dev.janus.ops.Dispatch;
 import dev.janus.ops.TensorSpec;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -42,7 +43,11 @@ public final class GraphCapture {
         for (int i = 0; i < inputs.length; i++) {
             inputs[i] = b.input(inputSpecs.length == 1 ? "x" : "x" + i, inputSpecs[i]);
         }
-        Graph g = b.build(fn.apply(inputs));
+        List<Tensor> outs;
+        try (var rec = Dispatch.record(b)) {
+            outs = fn.apply(inputs);
+        }
+        Graph g = b.build(outs);
         g.verify();
         return g;
     }

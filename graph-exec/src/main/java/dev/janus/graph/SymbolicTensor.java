@@ -80,9 +80,17 @@ public final class SymbolicTensor extends Tensor {
     }
 
     @Override
+    public void setGrad(Tensor gradient) {
+        throw new UnsupportedOperationException("a symbolic tensor has no gradient slot");
+    }
+
+    /** Records the backward pass: the parameters' gradients become recorded values (see {@link TrainingStep}). */
+    @Override
     public void backward(Tensor gradient, boolean retainGraph, boolean createGraph) {
-        throw new UnsupportedOperationException("backward() inside a graph capture is not supported yet: graph autodiff "
-                + "comes with the graph issue's Autodiff");
+        if (gradient != null) {
+            throw new UnsupportedOperationException("backward(gradient) inside a graph capture: only scalar losses");
+        }
+        builder.recordBackward(this);
     }
 
     /** NOTE: recorded graphs carry no tape, so detach is the identity here. */
