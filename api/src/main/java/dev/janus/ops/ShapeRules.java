@@ -38,7 +38,7 @@ public final class ShapeRules {
             case MAX, MIN -> new TensorSpec(in[0].dtype(), reduce(op, a, in[0]));
             case ARGMAX, ARGMIN -> new TensorSpec(DType.INT64, argReduce(op, a, in[0]));
             case CUMSUM -> {
-                in[0].shape().axis(a.i("axis"));
+                axis(op, in[0], a.i("axis"));
                 yield new TensorSpec(in[0].dtype().accumulating(), in[0].shape());
             }
             case RESHAPE -> reshape(a, in[0]);
@@ -142,6 +142,15 @@ public final class ShapeRules {
         return new TensorSpec(t, broadcast(Op.WHERE, in));
     }
 
+    /** Normalizes one axis of {@code t}, naming the op and the input when it is out of range. */
+    private static int axis(Op op, TensorSpec t, int axis) {
+        try {
+            return t.shape().axis(axis);
+        } catch (IllegalArgumentException e) {
+            throw error(op, e.getMessage() + " (input " + t + ")");
+        }
+    }
+
     /** Normalizes and de-duplicates axes, naming the op and shape when one is out of range. */
     static int[] axes(Op op, Shape s, int[] axes) {
         int[] out = new int[axes.length];
@@ -192,7 +201,7 @@ public final class ShapeRules {
     }
 
     private static Shape argReduce(Op op, Attrs a, TensorSpec in) {
-        int axis = in.shape().axis(a.i("axis"));
+        int axis = axis(op, in, a.i("axis"));
         if (in.shape().dim(axis) == 0) {
             throw error(op, "cannot take " + op.opName() + " over the empty axis " + axis + " of " + in);
         }
@@ -276,7 +285,7 @@ public final class ShapeRules {
         if (first.rank() == 0) {
             throw error(Op.CONCAT, "cannot concatenate scalars; unsqueeze them first");
         }
-        int axis = first.axis(a.i("axis"));
+        int axis = axis(Op.CONCAT, in[0], a.i("axis"));
         long total = 0;
         DType t = in[0].dtype();
         for (TensorSpec x : in) {
@@ -310,7 +319,7 @@ public final class ShapeRules {
         TensorSpec x = in[0];
         TensorSpec index = in[1];
         indexType(Op.GATHER, index);
-        int axis = x.shape().axis(a.i("axis"));
+        int axis = axis(Op.GATHER, x, a.i("axis"));
         if (index.shape().rank() != x.shape().rank()) {
             throw error(Op.GATHER, "index " + index + " must have the rank of the input " + x);
         }
@@ -327,7 +336,7 @@ public final class ShapeRules {
         TensorSpec index = in[1];
         TensorSpec src = in[2];
         indexType(Op.SCATTER_ADD, index);
-        int axis = self.shape().axis(a.i("axis"));
+        int axis = axis(Op.SCATTER_ADD, self, a.i("axis"));
         if (!index.shape().equals(src.shape()) || index.shape().rank() != self.shape().rank()) {
             throw error(Op.SCATTER_ADD, "index " + index + " and src " + src
                     + " must have the same shape and the rank of " + self);
@@ -399,7 +408,7 @@ public final class ShapeRules {
 
     private static TensorSpec rfft(Attrs a, TensorSpec x) {
         floating(Op.RFFT, x);
-        int axis = x.shape().axis(a.i("axis"));
+        int axis = axis(Op.RFFT, x, a.i("axis"));
         long[] out = Arrays.copyOf(x.shape().dims(), x.shape().rank() + 1);
         out[axis] = x.shape().dim(axis) / 2 + 1;
         out[out.length - 1] = 2;

@@ -20,20 +20,7 @@ public class Executor {
     public Executor(Graph graph) {
         graph.verify();
         this.graph = graph;
-        int max = 0;
-        for (Value v : graph.inputs()) {
-            max = Math.max(max, v.id());
-        }
-        for (Value v : graph.parameters().keySet()) {
-            max = Math.max(max, v.id());
-        }
-        for (Value v : graph.constants().keySet()) {
-            max = Math.max(max, v.id());
-        }
-        for (Node n : graph.nodes()) {
-            max = Math.max(max, n.output().id());
-        }
-        this.slots = max + 1;
+        this.slots = GraphRewriter.maxId(graph) + 1;
     }
 
     public Graph graph() {

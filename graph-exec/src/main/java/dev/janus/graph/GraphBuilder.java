@@ -47,20 +47,7 @@ final class GraphBuilder implements Engine {
         b.constants.putAll(g.constants());
         g.parameters().forEach((v, t) -> b.lifted.put(t, v));
         b.nodes.addAll(g.nodes());
-        int max = -1;
-        for (Value v : g.inputs()) {
-            max = Math.max(max, v.id());
-        }
-        for (Value v : g.parameters().keySet()) {
-            max = Math.max(max, v.id());
-        }
-        for (Value v : g.constants().keySet()) {
-            max = Math.max(max, v.id());
-        }
-        for (Node n : g.nodes()) {
-            max = Math.max(max, n.output().id());
-        }
-        b.nextId = max + 1;
+        b.nextId = GraphRewriter.maxId(g) + 1;
         return b;
     }
 
