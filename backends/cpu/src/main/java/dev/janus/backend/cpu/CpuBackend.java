@@ -55,7 +55,9 @@ public final class CpuBackend implements Backend {
     @Override
     public void copy(Buffer src, Buffer dst) {
         CpuBuffer s = (CpuBuffer) src;
-        System.arraycopy(s.array, 0, ((CpuBuffer) dst).array, 0, s.length);
+        CpuBuffer d = (CpuBuffer) dst;
+        System.arraycopy(s.array, 0, d.array, 0, s.length);
+        d.written();
     }
 
     @Override

@@ -13,11 +13,45 @@ final class CpuBuffer implements Buffer {
     final DType dtype;
     final int length;
 
+    /** Bumped by every in-place write ({@link CpuBackend#copy}); a mirror of an older version is stale. */
+    private int version;
+    private int gemmUses;
+    private int mirrorVersion = -1;
+    private org.bytedeco.javacpp.FloatPointer mirror;
+
     CpuBuffer(Object array, DType dtype, int length) {
         this.array = array;
         this.dtype = dtype;
         this.length = length;
     }
+
+    /** Marks the contents as changed in place. */
+    synchronized void written() {
+        version++;
+    }
+
+    /**
+     * An off-heap copy of this float32 buffer for GEMM, kept while the contents are unchanged, or null when
+     * the operand is better copied per call. NOTE: weights are multiplied again and again (every batch of an
+     * inference server, every step of an RNN) and copying them into BLAS scratch each time doubled the cost
+     * of batch-1 inference; the mirror is made on a buffer's second use, so one-shot activations never get one.
+     */
+    synchronized org.bytedeco.javacpp.FloatPointer gemmMirror() {
+        if (dtype != DType.FLOAT32 || length < MIRROR_MIN_ELEMENTS || ++gemmUses < 2 || !Gemm.nativeBlas()) {
+            return null;
+        }
+        if (mirror == null) {
+            mirror = new org.bytedeco.javacpp.FloatPointer((long) length);
+        }
+        if (mirrorVersion != version) {
+            mirror.put(f32(), 0, length);
+            mirrorVersion = version;
+        }
+        return mirror;
+    }
+
+    /** Smaller operands are cheaper to copy than to keep mirrored. */
+    private static final int MIRROR_MIN_ELEMENTS = 1 << 14;
 
     static CpuBuffer allocate(DType dtype, long numel) {
         if (numel > Integer.MAX_VALUE - 8) {

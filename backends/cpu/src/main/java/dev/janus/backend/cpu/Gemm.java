@@ -73,6 +73,26 @@ public final class Gemm {
         }
     }
 
+    /**
+     * {@link #sgemm} where A and/or B may come with an off-heap mirror of their whole array (see
+     * {@code CpuBuffer.gemmMirror}); a mirrored operand is used in place instead of being copied.
+     */
+    static void sgemmMirrored(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff,
+            FloatPointer aMirror, float[] b, int bOff, FloatPointer bMirror, float[] c, int cOff) {
+        if (aMirror == null && bMirror == null || m <= 0 || n <= 0 || k <= 0 || (long) m * n * k < SMALL_WORK
+                || !nativeBlas()) {
+            sgemm(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, false);
+            return;
+        }
+        Scratch s = SCRATCH.get();
+        FloatPointer pa = aMirror != null ? new FloatPointer(aMirror).position(aOff) : s.floats(0, m * k).put(a, aOff, m * k);
+        FloatPointer pb = bMirror != null ? new FloatPointer(bMirror).position(bOff) : s.floats(1, k * n).put(b, bOff, k * n);
+        FloatPointer pc = s.floats(2, m * n);
+        openblas.cblas_sgemm(openblas.CblasRowMajor, cblasTrans(transA), cblasTrans(transB), m, n, k,
+                1f, pa, transA ? m : k, pb, transB ? k : n, 0f, pc, n);
+        pc.get(c, cOff, m * n);
+    }
+
     /** Double-precision {@code C = op(A)·op(B)}, plus the old C when {@code accumulate}. */
     public static void dgemm(boolean transA, boolean transB, int m, int n, int k, double[] a, int aOff,
             double[] b, int bOff, double[] c, int cOff, boolean accumulate) {

@@ -48,7 +48,7 @@ final class MatmulKernels {
     private static void gemm(CpuBuffer a, int ao, boolean ta, CpuBuffer b, int bo, boolean tb, CpuBuffer c, int co,
             int m, int n, int k) {
         if (a.dtype == DType.FLOAT32) {
-            Gemm.sgemm(ta, tb, m, n, k, a.f32(), ao, b.f32(), bo, c.f32(), co, false);
+            Gemm.sgemmMirrored(ta, tb, m, n, k, a.f32(), ao, a.gemmMirror(), b.f32(), bo, b.gemmMirror(), c.f32(), co);
         } else {
             Gemm.dgemm(ta, tb, m, n, k, a.f64(), ao, b.f64(), bo, c.f64(), co, false);
         }
