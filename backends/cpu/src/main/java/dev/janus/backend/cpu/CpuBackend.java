@@ -35,7 +35,7 @@ public final class CpuBackend implements Backend {
             case FLOAT64 -> ((double[]) array).clone();
             case INT32 -> ((int[]) array).clone();
             case INT64 -> ((long[]) array).clone();
-            case BOOL -> ((boolean[]) array).clone();
+            case BOOL -> CpuBuffer.toBytes((boolean[]) array);
         };
         return new CpuBuffer(copy, dtype, n);
     }
@@ -48,7 +48,7 @@ public final class CpuBackend implements Backend {
             case FLOAT64 -> ((double[]) a).clone();
             case INT32 -> ((int[]) a).clone();
             case INT64 -> ((long[]) a).clone();
-            case BOOL -> ((boolean[]) a).clone();
+            case BOOL -> CpuBuffer.toBooleans((byte[]) a);
         };
     }
 

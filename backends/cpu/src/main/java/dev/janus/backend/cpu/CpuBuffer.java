@@ -5,7 +5,8 @@ import dev.janus.spi.Buffer;
 
 /**
  * CPU memory: a plain Java array ({@code float[]}, {@code double[]}, {@code int[]}, {@code long[]},
- * {@code boolean[]}). Heap arrays keep tiny ops cheap (no off-heap allocation per tensor) and let HotSpot
+ * {@code byte[]} holding 0/1 for bool — unlike {@code boolean[]}, bytes convert to floats in a loop HotSpot vectorizes,
+ * which is what masks such as ReLU's gradient need). Heap arrays keep tiny ops cheap (no off-heap allocation per tensor) and let HotSpot
  * vectorize the kernel loops; GEMM copies into reused off-heap scratch instead (see {@link Gemm}).
  */
 final class CpuBuffer implements Buffer {
@@ -63,7 +64,7 @@ final class CpuBuffer implements Buffer {
             case FLOAT64 -> new double[n];
             case INT32 -> new int[n];
             case INT64 -> new long[n];
-            case BOOL -> new boolean[n];
+            case BOOL -> new byte[n];
         };
         return new CpuBuffer(a, dtype, n);
     }
@@ -94,8 +95,25 @@ final class CpuBuffer implements Buffer {
         return (long[]) array;
     }
 
-    boolean[] bool() {
-        return (boolean[]) array;
+    /** Bool storage: one byte per element, 0 or 1. */
+    byte[] bool() {
+        return (byte[]) array;
+    }
+
+    static byte[] toBytes(boolean[] b) {
+        byte[] r = new byte[b.length];
+        for (int i = 0; i < b.length; i++) {
+            r[i] = (byte) (b[i] ? 1 : 0);
+        }
+        return r;
+    }
+
+    static boolean[] toBooleans(byte[] b) {
+        boolean[] r = new boolean[b.length];
+        for (int i = 0; i < b.length; i++) {
+            r[i] = b[i] != 0;
+        }
+        return r;
     }
 
     /** Element {@code i} as a double (integers exactly up to 2^53). */
@@ -105,7 +123,7 @@ final class CpuBuffer implements Buffer {
             case FLOAT64 -> f64()[i];
             case INT32 -> i32()[i];
             case INT64 -> i64()[i];
-            case BOOL -> bool()[i] ? 1 : 0;
+            case BOOL -> bool()[i];
         };
     }
 
@@ -116,7 +134,7 @@ final class CpuBuffer implements Buffer {
             case FLOAT64 -> (long) f64()[i];
             case INT32 -> i32()[i];
             case INT64 -> i64()[i];
-            case BOOL -> bool()[i] ? 1 : 0;
+            case BOOL -> bool()[i];
         };
     }
 }

@@ -119,11 +119,11 @@ final class ElementwiseKernels {
         switch (op) {
             case IS_NAN, IS_INF -> classify(op, in, out.bool());
             case NOT -> {
-                boolean[] a = in.bool();
-                boolean[] o = out.bool();
+                byte[] a = in.bool();
+                byte[] o = out.bool();
                 Parallel.range(n, 1, (s, e) -> {
                     for (int i = s; i < e; i++) {
-                        o[i] = !a[i];
+                        o[i] = (byte) (a[i] ^ 1);
                     }
                 });
             }
@@ -192,19 +192,19 @@ final class ElementwiseKernels {
         }
     }
 
-    private static void classify(Op op, CpuBuffer in, boolean[] o) {
+    private static void classify(Op op, CpuBuffer in, byte[] o) {
         boolean nan = op == Op.IS_NAN;
         switch (in.dtype) {
             case FLOAT32 -> {
                 float[] a = in.f32();
                 for (int i = 0; i < a.length; i++) {
-                    o[i] = nan ? Float.isNaN(a[i]) : Float.isInfinite(a[i]);
+                    o[i] = (byte) ((nan ? Float.isNaN(a[i]) : Float.isInfinite(a[i])) ? 1 : 0);
                 }
             }
             case FLOAT64 -> {
                 double[] a = in.f64();
                 for (int i = 0; i < a.length; i++) {
-                    o[i] = nan ? Double.isNaN(a[i]) : Double.isInfinite(a[i]);
+                    o[i] = (byte) ((nan ? Double.isNaN(a[i]) : Double.isInfinite(a[i])) ? 1 : 0);
                 }
             }
             default -> { } // integers and bools are never NaN or infinite
@@ -237,10 +237,10 @@ final class ElementwiseKernels {
         if (in.dtype == to) {
             System.arraycopy(in.array, 0, out.array, 0, n);
         } else if (in.dtype == DType.BOOL && to == DType.FLOAT32) {
-            boolean[] a = in.bool();
+            byte[] a = in.bool();
             float[] o = out.f32();
             for (int i = 0; i < n; i++) {
-                o[i] = a[i] ? 1f : 0f;
+                o[i] = a[i];
             }
         } else if (in.dtype == DType.FLOAT32 && to == DType.FLOAT64) {
             float[] a = in.f32();
@@ -259,9 +259,9 @@ final class ElementwiseKernels {
                 o[i] = in.getDouble(i);
             }
         } else if (to == DType.BOOL) {
-            boolean[] o = out.bool();
+            byte[] o = out.bool();
             for (int i = 0; i < n; i++) {
-                o[i] = in.getDouble(i) != 0;
+                o[i] = (byte) (in.getDouble(i) != 0 ? 1 : 0);
             }
         } else if (to == DType.INT32) {
             int[] o = out.i32();
@@ -350,7 +350,7 @@ final class ElementwiseKernels {
         }
     }
 
-    private static void compareRow(Op op, CpuBuffer a, int ao, int as, CpuBuffer b, int bo, int bs, boolean[] o, int oo, int n) {
+    private static void compareRow(Op op, CpuBuffer a, int ao, int as, CpuBuffer b, int bo, int bs, byte[] o, int oo, int n) {
         if (a.dtype == DType.FLOAT32 && bs == 0 && (op == Op.GT || op == Op.LT)) {
             // the comparison with a scalar behind relu's gradient and masks: a typed loop, no per-element dispatch
             float[] x = a.f32();
@@ -358,17 +358,17 @@ final class ElementwiseKernels {
             boolean gt = op == Op.GT;
             for (int i = 0; i < n; i++) {
                 float v = x[ao + i * as];
-                o[oo + i] = gt ? v > c : v < c;
+                o[oo + i] = (byte) ((gt ? v > c : v < c) ? 1 : 0);
             }
         } else if (a.dtype.isFloating()) {
             DoubleTest t = doubleTest(op);
             for (int i = 0; i < n; i++) {
-                o[oo + i] = t.test(a.getDouble(ao + i * as), b.getDouble(bo + i * bs));
+                o[oo + i] = (byte) (t.test(a.getDouble(ao + i * as), b.getDouble(bo + i * bs)) ? 1 : 0);
             }
         } else {
             LongTest t = longTest(op);
             for (int i = 0; i < n; i++) {
-                o[oo + i] = t.test(a.getLong(ao + i * as), b.getLong(bo + i * bs));
+                o[oo + i] = (byte) (t.test(a.getLong(ao + i * as), b.getLong(bo + i * bs)) ? 1 : 0);
             }
         }
     }
@@ -379,10 +379,10 @@ final class ElementwiseKernels {
         CpuBuffer out = CpuBuffer.allocate(a.dtype, Shapes.numel(outShape));
         long[][] strides = {Strided.broadcast(cShape, outShape), Strided.broadcast(aShape, outShape),
                 Strided.broadcast(bShape, outShape), Strided.contiguous(outShape)};
-        boolean[] cond = c.bool();
+        byte[] cond = c.bool();
         Strided.forEach(outShape, strides, new long[4], 1, (off, step, n) -> {
             for (int i = 0; i < n; i++) {
-                boolean pick = cond[off[0] + i * step[0]];
+                boolean pick = cond[off[0] + i * step[0]] != 0;
                 int src = pick ? off[1] + i * step[1] : off[2] + i * step[2];
                 Object from = pick ? a.array : b.array;
                 copyElement(from, src, out.array, off[3] + i);
@@ -401,7 +401,7 @@ final class ElementwiseKernels {
         } else if (to instanceof long[] o) {
             o[j] = ((long[]) from)[i];
         } else {
-            ((boolean[]) to)[j] = ((boolean[]) from)[i];
+            ((byte[]) to)[j] = ((byte[]) from)[i];
         }
     }
 }

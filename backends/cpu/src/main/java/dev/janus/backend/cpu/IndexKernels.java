@@ -60,7 +60,7 @@ final class IndexKernels {
         } else if (to instanceof long[] o) {
             o[j] = ((long[]) from)[i];
         } else {
-            ((boolean[]) to)[j] = ((boolean[]) from)[i];
+            ((byte[]) to)[j] = ((byte[]) from)[i];
         }
     }
 
@@ -74,7 +74,7 @@ final class IndexKernels {
         } else if (to instanceof long[] o) {
             o[j] += ((long[]) from)[i];
         } else {
-            ((boolean[]) to)[j] |= ((boolean[]) from)[i];
+            ((byte[]) to)[j] |= ((byte[]) from)[i];
         }
     }
 }

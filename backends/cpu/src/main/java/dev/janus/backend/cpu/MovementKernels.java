@@ -84,7 +84,7 @@ final class MovementKernels {
             case FLOAT64 -> java.util.Arrays.fill(b.f64(), v);
             case INT32 -> java.util.Arrays.fill(b.i32(), (int) v);
             case INT64 -> java.util.Arrays.fill(b.i64(), (long) v);
-            case BOOL -> java.util.Arrays.fill(b.bool(), v != 0);
+            case BOOL -> java.util.Arrays.fill(b.bool(), (byte) (v != 0 ? 1 : 0));
         }
     }
 }

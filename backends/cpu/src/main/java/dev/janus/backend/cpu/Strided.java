@@ -148,8 +148,8 @@ final class Strided {
                 b[d + i * ds] = a[s + i * ss];
             }
         } else {
-            boolean[] a = (boolean[]) src;
-            boolean[] b = (boolean[]) dst;
+            byte[] a = (byte[]) src;
+            byte[] b = (byte[]) dst;
             for (int i = 0; i < n; i++) {
                 b[d + i * ds] = a[s + i * ss];
             }
