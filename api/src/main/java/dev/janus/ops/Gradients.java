@@ -37,7 +37,7 @@ public final class Gradients {
             case RELU -> one(g.mul(x.gt(0.0).cast(g.dtype())));
             case ERF -> one(g.mul(x.mul(x).neg().exp()).mul(2 / Math.sqrt(Math.PI)));
             case CAST -> one(x.dtype().isFloating() ? g.cast(x.dtype()) : null);
-            case NOT, IS_NAN, IS_INF, EQ, NE, LT, LE, GT, GE, AND, OR, XOR, ARGMAX, ARGMIN -> new Tensor[in.length];
+            case NOT, IS_NAN, IS_INF, EQ, NE, LT, LE, GT, GE, AND, OR, XOR, ARGMAX, ARGMIN, STOP_GRADIENT -> new Tensor[in.length];
             case ADD -> two(sumTo(g, x.shape()), sumTo(g, in[1].shape()));
             case SUB -> two(sumTo(g, x.shape()), sumTo(g.neg(), in[1].shape()));
             case MUL -> two(sumTo(g.mul(in[1]), x.shape()), sumTo(g.mul(x), in[1].shape()));

@@ -49,6 +49,8 @@ public enum Op {
     IS_NAN(Kind.UNARY),
     /** x is +inf or -inf, as bool */
     IS_INF(Kind.UNARY),
+    /** identity on values, zero gradient: {@code detach()} inside a recorded graph (JAX's stop_gradient) */
+    STOP_GRADIENT(Kind.UNARY),
     /** convert to attribute {@code dtype} (float to int truncates toward zero; nonzero to bool is true) */
     CAST(Kind.UNARY),
 

@@ -22,6 +22,7 @@ public final class ShapeRules {
             case NOT -> same(op, bool(op, in[0]), in[0]);
             case IS_NAN, IS_INF -> new TensorSpec(DType.BOOL, in[0].shape());
             case CAST -> new TensorSpec(a.dtype("dtype"), in[0].shape());
+            case STOP_GRADIENT -> in[0];
             case ADD, SUB, MUL, MAXIMUM, MINIMUM -> new TensorSpec(arithmetic(op, in[0], in[1]), broadcast(op, in));
             case DIV, POW -> new TensorSpec(floatingPair(op, in[0], in[1]), broadcast(op, in));
             case EQ, NE, LT, LE, GT, GE -> {

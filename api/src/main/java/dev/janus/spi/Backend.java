@@ -30,7 +30,7 @@ public interface Backend {
 
     /**
      * Runs {@code op} and returns its output buffer. An output may share memory with an input only for
-     * {@link Op#RESHAPE}.
+     * {@link Op#RESHAPE} and {@link Op#STOP_GRADIENT}.
      */
     Buffer execute(Op op, Attrs attrs, Buffer[] inputs, TensorSpec[] inputSpecs, TensorSpec outputSpec);
 

@@ -4,6 +4,9 @@ import dev.janus.DType;
 import dev.janus.Device;
 import dev.janus.Shape;
 import dev.janus.Tensor;
+import dev.janus.ops.Attrs;
+import dev.janus.ops.Dispatch;
+import dev.janus.ops.Op;
 import dev.janus.spi.Engine;
 
 /**
@@ -93,10 +96,10 @@ public final class SymbolicTensor extends Tensor {
         builder.recordBackward(this);
     }
 
-    /** NOTE: recorded graphs carry no tape, so detach is the identity here. */
+    /** Records a stop-gradient node, so graph autodiff treats the value as a constant, as eager does. */
     @Override
     public Tensor detach() {
-        return this;
+        return Dispatch.apply(Op.STOP_GRADIENT, Attrs.NONE, this);
     }
 
     @Override

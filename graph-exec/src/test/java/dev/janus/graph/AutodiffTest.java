@@ -68,6 +68,15 @@ class AutodiffTest {
     }
 
     @Test
+    void gradients_throughDetach_treatDetachedValueAsConstant() {
+        Graph g = GraphCapture.capture(in -> in[0].mul(in[0].detach()).sum(), new TensorSpec(DType.FLOAT64, Shape.of(2)));
+        Graph withGrads = Autodiff.gradients(g, 0, List.of(g.inputs().get(0)));
+        // d/dx sum(x · stop(x)) = stop(x) = x, not 2x
+        assertArrayEquals(new double[] {1.5, -3}, new Executor(withGrads).run(Tensor.of(new double[] {1.5, -3}))[1]
+                .toDoubleArray(), 1e-15);
+    }
+
+    @Test
     void gradients_nodesCarryForwardSourceLines() {
         Graph g = GraphCapture.capture(in -> in[0].exp().sum(), new TensorSpec(DType.FLOAT32, Shape.of(2)));
         Graph withGrads = Autodiff.gradients(g, 0, List.of(g.inputs().get(0)));

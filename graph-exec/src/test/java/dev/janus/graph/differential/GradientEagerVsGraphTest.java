@@ -63,7 +63,7 @@ class GradientEagerVsGraphTest {
 
     /** Primitives under test whose rows are not differentiated (see the class comment). */
     static final Set<Op> EXCLUDED_OPS = EnumSet.of(Op.CONV2D_WEIGHT_GRAD, Op.MAX_POOL2D_GRAD, Op.ARGMAX, Op.ARGMIN,
-            Op.EQ, Op.NE, Op.LT, Op.LE, Op.GT, Op.GE);
+            Op.EQ, Op.NE, Op.LT, Op.LE, Op.GT, Op.GE, Op.STOP_GRADIENT);
 
     // ------------------------------------------------------------------ selection
 

@@ -119,6 +119,7 @@ final class OpTable {
     static Stream<OpRow> elementwise() {
         return Stream.of(
                 unary("neg", Op.NEG, Tensor::neg, ANY, NUMERIC),
+                unary("detach", Op.STOP_GRADIENT, t -> t.detach().mul(2L), ANY, NUMERIC),
                 unary("abs", Op.ABS, Tensor::abs, ANY, NUMERIC),
                 unary("sign", Op.SIGN, Tensor::sign, WITH_ZEROS, NUMERIC),
                 unary("exp", Op.EXP, Tensor::exp, ANY, FLOATS_PROMOTING),

@@ -83,7 +83,7 @@ public final class CpuBackend implements Backend {
                     out.dtype());
             case ARGMAX, ARGMIN -> ReduceKernels.argReduce(op, x, xs, xShape.axis(a.i("axis")));
             case CUMSUM -> ReduceKernels.cumsum(x, xs, xShape.axis(a.i("axis")), out.dtype());
-            case RESHAPE -> x; // contiguous storage: a reshape shares the buffer
+            case RESHAPE, STOP_GRADIENT -> x; // same values: share the buffer
             case PERMUTE -> MovementKernels.permute(x, xs, a.ints("perm"), os);
             case EXPAND -> MovementKernels.expand(x, xs, os);
             case SLICE -> MovementKernels.slice(x, xs, a, os);
