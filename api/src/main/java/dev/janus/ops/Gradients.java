@@ -70,6 +70,8 @@ public final class Gradients {
             case FFT -> one(fftVjp(a, g));
             case RFFT -> one(rfftVjp(a, x, g));
             case IRFFT -> one(irfftVjp(a, x, g));
+            case IF, LOOP, FUSED -> throw new IllegalArgumentException("op '" + op.opName()
+                    + "' is a graph control op: graph autodiff differentiates its subgraphs");
         };
     }
 

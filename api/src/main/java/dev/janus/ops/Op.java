@@ -139,10 +139,29 @@ public enum Op {
     /** real-to-complex DFT along {@code axis}: n real values give n/2+1 complex ones */
     RFFT(Kind.FFT),
     /** complex-to-real inverse of RFFT along {@code axis} with output length attribute {@code n} */
-    IRFFT(Kind.FFT);
+    IRFFT(Kind.FFT),
 
-    /** The family an op belongs to; backends group their kernels by it. */
-    public enum Kind { UNARY, BINARY, TERNARY, REDUCE, SCAN, MOVEMENT, INDEX, LINALG, NN, FFT }
+    // ---- graph structure: nodes with subgraphs, run by the graph executor (ONNX's If and Loop) ----
+    /**
+     * input cond (a bool scalar): runs subgraph 0 when it is true, else subgraph 1; the branches take no
+     * inputs (they read enclosing values), return the same types, and those are the node's outputs
+     */
+    IF(Kind.CONTROL),
+    /**
+     * inputs (tripCount: i64 scalar, cond: bool scalar, carried...); the body takes (i, cond, carried...) and
+     * returns (cond, carried..., scanned...); the node outputs the final carried values, then each scanned
+     * value stacked along a new first axis. ONNX semantics.
+     */
+    LOOP(Kind.CONTROL),
+    /** a chain of elementwise ops (optionally after a matmul) in subgraph 0, compiled into one kernel */
+    FUSED(Kind.CONTROL);
+
+    /**
+     * The family an op belongs to; backends group their kernels by it. {@link #CONTROL} ops have no shape
+     * rule, gradient or kernel of their own: their types come from their subgraphs and the graph executor
+     * runs them.
+     */
+    public enum Kind { UNARY, BINARY, TERNARY, REDUCE, SCAN, MOVEMENT, INDEX, LINALG, NN, FFT, CONTROL }
 
     private final Kind kind;
 

@@ -63,6 +63,7 @@ public final class ShapeRules {
             case FFT -> fft(op, a, in[0]);
             case RFFT -> rfft(a, in[0]);
             case IRFFT -> irfft(a, in[0]);
+            case IF, LOOP, FUSED -> throw error(op, "a graph control op: its types come from its subgraphs");
         };
     }
 
@@ -77,6 +78,7 @@ public final class ShapeRules {
             case TERNARY -> 3;
             case INDEX -> op == Op.GATHER ? 2 : 3;
             case NN -> op == Op.MAX_POOL2D ? 1 : 2;
+            case CONTROL -> throw error(op, "a graph control op: its types come from its subgraphs");
         };
         boolean optionalBias = op == Op.CONV2D && in.length == 3;
         if (op == Op.CONCAT ? in.length < 1 : in.length != expected && !optionalBias) {

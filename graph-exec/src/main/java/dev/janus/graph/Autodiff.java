@@ -62,6 +62,13 @@ public final class Autodiff {
         grads.put(loss, Tensor.onesLike(b.symbolic(loss)));
         for (int i = nodes.size() - 1; i >= 0; i--) {
             Node n = nodes.get(i);
+            if (n.isControl()) {
+                if (n.outputs().stream().anyMatch(v -> grads.containsKey(v) && needed.contains(v))) {
+                    throw new UnsupportedOperationException("graph autodiff cannot differentiate through '"
+                            + n.op().opName() + "' recorded at " + n.location());
+                }
+                continue;
+            }
             Tensor gOut = grads.get(n.output());
             if (gOut == null || !needed.contains(n.output())) {
                 continue;
@@ -92,9 +99,13 @@ public final class Autodiff {
         Set<Value> s = Collections.newSetFromMap(new IdentityHashMap<>());
         s.addAll(wrt);
         for (Node n : nodes) {
-            for (Value in : n.inputs()) {
-                if (s.contains(in) && n.output().spec().dtype().isFloating()) {
-                    s.add(n.output());
+            for (Value in : n.uses()) {
+                if (s.contains(in)) {
+                    for (Value out : n.outputs()) {
+                        if (out.spec().dtype().isFloating()) {
+                            s.add(out);
+                        }
+                    }
                     break;
                 }
             }

@@ -63,12 +63,47 @@ public final class Graph {
     }
 
     /**
+     * The enclosing values this graph reads (a subgraph's captures, ONNX style), in first-use order; empty
+     * for a top-level graph.
+     */
+    public List<Value> capturedValues() {
+        Set<Value> own = Collections.newSetFromMap(new IdentityHashMap<>());
+        own.addAll(inputs);
+        own.addAll(parameters.keySet());
+        own.addAll(constants.keySet());
+        Set<Value> captured = new java.util.LinkedHashSet<>();
+        for (Node n : nodes) {
+            for (Value v : n.uses()) {
+                if (!own.contains(v)) {
+                    captured.add(v);
+                }
+            }
+            own.addAll(n.outputs());
+        }
+        for (Value v : outputs) {
+            if (!own.contains(v)) {
+                captured.add(v);
+            }
+        }
+        return List.copyOf(captured);
+    }
+
+    /**
      * Checks the graph's invariants: every value defined exactly once and before its uses, every node's type
      * equal to what the op's shape rule infers from its inputs, and every output defined. Throws
      * {@link IllegalStateException} naming the node, its source line and the fix.
      */
     public void verify() {
+        verify(Collections.newSetFromMap(new IdentityHashMap<>()));
+    }
+
+    /**
+     * Verifies this graph as a subgraph that may read {@code outer} (the values of the enclosing graphs
+     * defined before the node that owns it). Values it defines do not leak out.
+     */
+    void verify(Set<Value> outer) {
         Set<Value> defined = Collections.newSetFromMap(new IdentityHashMap<>());
+        defined.addAll(outer);
         for (Value v : inputs) {
             define(defined, v, "graph input");
         }
@@ -92,17 +127,23 @@ public final class Graph {
                 }
                 specs[i] = in.spec();
             }
-            TensorSpec inferred;
-            try {
-                inferred = ShapeRules.infer(n.op(), n.attrs(), specs);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalStateException("graph verification: node '" + n + "' is ill-typed: " + e.getMessage(), e);
+            if (n.isControl()) {
+                ControlFlowTypes.verify(n, defined);
+            } else {
+                TensorSpec inferred;
+                try {
+                    inferred = ShapeRules.infer(n.op(), n.attrs(), specs);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalStateException("graph verification: node '" + n + "' is ill-typed: " + e.getMessage(), e);
+                }
+                if (!inferred.equals(n.output().spec())) {
+                    throw new IllegalStateException("graph verification: node '" + n + "' declares " + n.output().spec()
+                            + " but its inputs give " + inferred);
+                }
             }
-            if (!inferred.equals(n.output().spec())) {
-                throw new IllegalStateException("graph verification: node '" + n + "' declares " + n.output().spec()
-                        + " but its inputs give " + inferred);
+            for (Value out : n.outputs()) {
+                define(defined, out, "node '" + n + "'");
             }
-            define(defined, n.output(), "node '" + n + "'");
         }
         for (Value v : outputs) {
             if (!defined.contains(v)) {
@@ -121,6 +162,11 @@ public final class Graph {
     /** The text form: a header with the inputs, parameters and constants, one line a node, then the outputs. */
     @Override
     public String toString() {
+        return toString("");
+    }
+
+    /** The text form with every line after the header prefixed by {@code indent} (subgraphs nest). */
+    String toString(String indent) {
         StringBuilder sb = new StringBuilder("graph(");
         for (int i = 0; i < inputs.size(); i++) {
             sb.append(i > 0 ? ", " : "").append(inputs.get(i));
@@ -131,16 +177,16 @@ public final class Graph {
         }
         sb.append(")\n");
         for (Value p : parameters.keySet()) {
-            sb.append("  param ").append(p).append('\n');
+            sb.append(indent).append("  param ").append(p).append('\n');
         }
         for (Map.Entry<Value, Tensor> c : constants.entrySet()) {
-            sb.append("  const ").append(c.getKey()).append(c.getValue().numel() == 1 ? " = " + c.getValue().item() : "")
-                    .append('\n');
+            sb.append(indent).append("  const ").append(c.getKey())
+                    .append(c.getValue().numel() == 1 ? " = " + c.getValue().item() : "").append('\n');
         }
         for (Node n : nodes) {
-            sb.append("  ").append(n).append('\n');
+            sb.append(indent).append("  ").append(n.toString(indent + "  ")).append('\n');
         }
-        sb.append("  return ");
+        sb.append(indent).append("  return ");
         for (int i = 0; i < outputs.size(); i++) {
             sb.append(i > 0 ? ", " : "").append(outputs.get(i).ref());
         }
@@ -164,9 +210,11 @@ public final class Graph {
             sb.append("  c").append(v.id()).append(" [shape=plain, label=\"").append(escape(v.toString())).append("\"];\n");
         }
         for (Node n : nodes) {
-            String id = "n" + n.output().id();
-            producer.put(n.output(), id);
-            sb.append("  ").append(id).append(" [label=\"").append(n.op().opName()).append("\\n").append(n.output().spec())
+            String id = "n" + n.outputs().get(0).id();
+            for (Value out : n.outputs()) {
+                producer.put(out, id);
+            }
+            sb.append("  ").append(id).append(" [label=\"").append(n.op().opName()).append("\\n").append(n.outputs().get(0).typeString())
                     .append("\\n").append(escape(n.location().toString())).append("\"];\n");
             for (Value in : n.inputs()) {
                 sb.append("  ").append(producer.get(in)).append(" -> ").append(id).append(";\n");

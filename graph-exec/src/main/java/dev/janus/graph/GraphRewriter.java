@@ -61,7 +61,12 @@ public final class GraphRewriter {
             max = Math.max(max, v.id());
         }
         for (Node n : g.nodes()) {
-            max = Math.max(max, n.output().id());
+            for (Value v : n.outputs()) {
+                max = Math.max(max, v.id());
+            }
+            for (Graph sub : n.subgraphs()) {
+                max = Math.max(max, maxId(sub));
+            }
         }
         return max;
     }
@@ -107,6 +112,16 @@ public final class GraphRewriter {
             same &= r == v;
             in.add(r);
         }
+        if (n.isControl()) {
+            // subgraphs may read enclosing values: substitute the replacements inside them too
+            List<Graph> subs = new ArrayList<>(n.subgraphs().size());
+            for (Graph g : n.subgraphs()) {
+                Graph r = Subgraphs.substitute(g, this::resolve);
+                same &= r == g;
+                subs.add(r);
+            }
+            return append(same ? n : new Node(n.op(), n.attrs(), in, n.outputs(), subs, n.location()));
+        }
         return append(same ? n : new Node(n.op(), n.attrs(), in, n.output(), n.location()));
     }
 
@@ -121,7 +136,9 @@ public final class GraphRewriter {
 
     private Node append(Node n) {
         nodes.add(n);
-        producers.put(n.output(), n);
+        for (Value v : n.outputs()) {
+            producers.put(v, n);
+        }
         return n;
     }
 

@@ -54,6 +54,10 @@ public final class EliminateCommonSubexpressions implements Pass {
         mergeConstants(graph, r);
         Map<Key, Value> seen = new HashMap<>();
         for (Node n : graph.nodes()) {
+            if (n.isControl()) {
+                r.emit(n); // control nodes are kept whole; their subgraphs are optimized on their own
+                continue;
+            }
             Key key = Key.of(n, r);
             Value earlier = seen.get(key);
             if (earlier != null) {

@@ -60,9 +60,9 @@ public final class EliminateDeadCode implements Pass {
         List<Node> kept = new ArrayList<>();
         for (int i = graph.nodes().size() - 1; i >= 0; i--) {
             Node n = graph.nodes().get(i);
-            if (live.contains(n.output())) {
+            if (n.outputs().stream().anyMatch(live::contains)) {
                 kept.add(n);
-                live.addAll(n.inputs());
+                live.addAll(n.uses());
             }
         }
         Collections.reverse(kept);

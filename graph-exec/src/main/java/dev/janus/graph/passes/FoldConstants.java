@@ -62,6 +62,10 @@ public final class FoldConstants implements Pass {
     public Graph apply(Graph graph) {
         GraphRewriter r = new GraphRewriter(graph);
         for (Node n : graph.nodes()) {
+            if (n.isControl()) {
+                r.emit(n); // control nodes are kept whole; their subgraphs are optimized on their own
+                continue;
+            }
             Tensor folded = fold(r, n);
             if (folded != null) {
                 r.addConstant(n.output(), folded);

@@ -64,6 +64,10 @@ public final class SimplifyAlgebra implements Pass {
     public Graph apply(Graph graph) {
         GraphRewriter r = new GraphRewriter(graph);
         for (Node n : graph.nodes()) {
+            if (n.isControl()) {
+                r.emit(n); // control nodes are kept whole; their subgraphs are optimized on their own
+                continue;
+            }
             Node m = combine(resolved(n, r), r);
             Value same = passThrough(m, r);
             if (same != null && same.spec().equals(n.output().spec())) {

@@ -97,6 +97,8 @@ public final class CpuBackend implements Backend {
                     a.b("transB"), os);
             case CONV2D, CONV_TRANSPOSE2D, CONV2D_WEIGHT_GRAD, MAX_POOL2D, MAX_POOL2D_GRAD -> NnKernels.run(op, a, inputs, specs, out);
             case FFT, RFFT, IRFFT -> fft(op, a, x, specs[0], out);
+            case IF, LOOP, FUSED -> throw new IllegalArgumentException("op '" + op.opName()
+                    + "' is a graph control op: the graph executor runs it, not a backend");
         };
     }
 
