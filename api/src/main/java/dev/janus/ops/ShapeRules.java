@@ -211,8 +211,28 @@ public final class ShapeRules {
         return reduce(op, Attrs.of("axes", new int[] {axis}, "keepDim", a.b("keepDim")), in);
     }
 
+    /** The target may hold one {@code -1}, inferred from the element count (graphs with a dynamic batch use it). */
     private static TensorSpec reshape(Attrs a, TensorSpec in) {
-        Shape target = Shape.of(a.longs("shape"));
+        long[] dims = a.longs("shape");
+        int inferred = -1;
+        long known = 1;
+        for (int i = 0; i < dims.length; i++) {
+            if (dims[i] == -1 && inferred < 0) {
+                inferred = i;
+            } else if (dims[i] < 0) {
+                throw error(Op.RESHAPE, "bad target " + Arrays.toString(dims) + " (at most one -1, no other negative size)");
+            } else {
+                known *= dims[i];
+            }
+        }
+        if (inferred >= 0) {
+            if (known == 0 || in.shape().numel() % known != 0) {
+                throw error(Op.RESHAPE, "cannot reshape " + in + " (" + in.shape().numel() + " elements) to "
+                        + Arrays.toString(dims));
+            }
+            dims[inferred] = in.shape().numel() / known;
+        }
+        Shape target = Shape.of(dims);
         if (target.numel() != in.shape().numel()) {
             throw error(Op.RESHAPE, "cannot reshape " + in + " (" + in.shape().numel() + " elements) to "
                     + target + " (" + target.numel() + " elements)");

@@ -34,6 +34,17 @@ public interface Backend {
      */
     Buffer execute(Op op, Attrs attrs, Buffer[] inputs, TensorSpec[] inputSpecs, TensorSpec outputSpec);
 
+    /** A zeroed buffer of {@code numel} elements. (Placeholder until the CPU codegen branch lands.) */
+    default Buffer allocate(DType dtype, long numel) {
+        throw new UnsupportedOperationException("backend " + deviceKind() + " cannot allocate");
+    }
+
+    /** Like {@link #execute}, writing the result into {@code out} (never one of the inputs). */
+    default void executeInto(Op op, Attrs attrs, Buffer[] inputs, TensorSpec[] inputSpecs, TensorSpec outputSpec,
+            Buffer out) {
+        copy(execute(op, attrs, inputs, inputSpecs, outputSpec), out);
+    }
+
     /** True when a floating buffer holds a NaN or an infinity (anomaly mode). */
     boolean hasNonFinite(Buffer buffer);
 }

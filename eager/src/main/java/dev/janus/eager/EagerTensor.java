@@ -55,6 +55,23 @@ public final class EagerTensor extends Tensor {
         return buffer;
     }
 
+    /** The backend that owns {@link #buffer()}. */
+    public Backend backend() {
+        return backend;
+    }
+
+    /**
+     * A tensor over an existing buffer (no copy): for executors that run kernels themselves, such as the
+     * graph executor's planned path. The buffer must hold {@code spec.shape().numel()} elements of its dtype.
+     */
+    public static EagerTensor wrap(Buffer buffer, TensorSpec spec, Backend backend, Device device) {
+        if (buffer.dtype() != spec.dtype() || buffer.numel() != spec.shape().numel()) {
+            throw new IllegalArgumentException("buffer of " + buffer.numel() + " " + buffer.dtype() + " elements cannot hold "
+                    + spec);
+        }
+        return new EagerTensor(buffer, spec, backend, device);
+    }
+
     @Override
     protected Object hostArray() {
         return backend.toHost(buffer);

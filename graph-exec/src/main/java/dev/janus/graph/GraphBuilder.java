@@ -66,7 +66,12 @@ final class GraphBuilder implements Engine {
     }
 
     SymbolicTensor input(String name, TensorSpec spec) {
-        Value v = new Value(nextId++, spec, name);
+        return input(name, spec, 0L);
+    }
+
+    /** A graph input whose dims flagged in {@code dynamicDims} may change from call to call. */
+    SymbolicTensor input(String name, TensorSpec spec, long dynamicDims) {
+        Value v = new Value(nextId++, spec, name, dynamicDims);
         inputs.add(v);
         return new SymbolicTensor(v, this);
     }
@@ -87,7 +92,9 @@ final class GraphBuilder implements Engine {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(e.getMessage() + " (recorded at " + where + ")", e);
         }
-        Node n = new Node(op, attrs, values, new Value(nextId++, out, null), where);
+        Attrs recorded = DynamicDims.generalize(op, attrs, values);
+        long dynamic = DynamicDims.of(op, recorded, values, out);
+        Node n = new Node(op, recorded, values, new Value(nextId++, out, null, dynamic), where);
         nodes.add(n);
         return new SymbolicTensor(n.output(), this);
     }

@@ -27,21 +27,48 @@ public final class GraphCapture {
         return captureAll(Map.of(), in -> List.of(fn.apply(in)), inputSpecs);
     }
 
+    /** Captures {@code fn} on inputs that may have dynamic dims ({@link InputSpec#dynamic}). */
+    public static Graph capture(Function<Tensor[], Tensor> fn, InputSpec... inputSpecs) {
+        return captureAll(Map.of(), in -> List.of(fn.apply(in)), inputSpecs);
+    }
+
+    /** Captures {@code model}'s forward with its parameters named by their dotted paths, on a dynamic input. */
+    public static Graph capture(Module model, Function<Tensor, Tensor> fn, InputSpec inputSpec) {
+        return captureAll(namesOf(model), in -> List.of(fn.apply(in[0])), inputSpec);
+    }
+
     /** Captures {@code fn} with {@code model}'s parameters named by their dotted paths ({@code fc1.weight}). */
     public static Graph capture(Module model, Function<Tensor, Tensor> fn, TensorSpec inputSpec) {
+        return capture(model, fn, InputSpec.of(inputSpec));
+    }
+
+    /** The dotted names of {@code model}'s parameters and buffers, keyed by tensor identity. */
+    public static Map<Tensor, String> namesOf(Module model) {
         Map<Tensor, String> names = new IdentityHashMap<>();
         model.namedParameters().forEach((k, v) -> names.put(v, k));
         model.namedBuffers().forEach((k, v) -> names.put(v, k));
-        return captureAll(names, in -> List.of(fn.apply(in[0])), inputSpec);
+        return names;
     }
 
     /** Captures a function with several outputs. */
     public static Graph captureAll(Map<Tensor, String> parameterNames, Function<Tensor[], List<Tensor>> fn,
             TensorSpec... inputSpecs) {
+        InputSpec[] specs = new InputSpec[inputSpecs.length];
+        for (int i = 0; i < specs.length; i++) {
+            specs[i] = InputSpec.of(inputSpecs[i]);
+        }
+        return captureAll(parameterNames, fn, specs);
+    }
+
+    /** Captures a function with several outputs on inputs that may have dynamic dims. */
+    public static Graph captureAll(Map<Tensor, String> parameterNames, Function<Tensor[], List<Tensor>> fn,
+            InputSpec... inputSpecs) {
         GraphBuilder b = new GraphBuilder(parameterNames);
         Tensor[] inputs = new Tensor[inputSpecs.length];
         for (int i = 0; i < inputs.length; i++) {
-            inputs[i] = b.input(inputSpecs.length == 1 ? "x" : "x" + i, inputSpecs[i]);
+            InputSpec s = inputSpecs[i];
+            String name = s.name() != null ? s.name() : inputSpecs.length == 1 ? "x" : "x" + i;
+            inputs[i] = b.input(name, s.spec(), s.dynamicDims());
         }
         List<Tensor> outs;
         try (var rec = Dispatch.record(b)) {

@@ -41,6 +41,11 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public Buffer allocate(DType dtype, long numel) {
+        return CpuBuffer.allocate(dtype, numel);
+    }
+
+    @Override
     public Object toHost(Buffer buffer) {
         Object a = ((CpuBuffer) buffer).array;
         return switch (buffer.dtype()) {
