@@ -60,6 +60,17 @@ public final class PassManager implements Pass {
         return of(new SimplifyAlgebra(), new FoldConstants(), new EliminateCommonSubexpressions(), new EliminateDeadCode());
     }
 
+    /**
+     * The default pipeline, then {@link FuseMatmulEpilogue} and {@link FuseElementwise}: for graphs about to
+     * run (fused nodes are opaque to autodiff and to the other passes, so fusion comes last).
+     */
+    public static PassManager forExecution() {
+        List<Pass> all = new ArrayList<>(defaultPipeline().passes());
+        all.add(new FuseMatmulEpilogue());
+        all.add(new FuseElementwise());
+        return of(all);
+    }
+
     /** The passes, in the order they run. */
     public List<Pass> passes() {
         return passes;
