@@ -1,5 +1,6 @@
 package dev.janus.optim;
 
+import dev.janus.DType;
 import dev.janus.Tensor;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -102,16 +103,19 @@ public class Adam extends Optimizer implements HasMomentum {
         Tensor v = s.zeros("exp_avg_sq", p);
         m.assign(m.add(g.sub(m).mul(1 - beta1)));
         v.assign(v.mul(beta2).add(g.mul(1 - beta2).mul(g)));
-        double biasCorrection1 = 1 - Math.pow(beta1, s.step());
-        double biasCorrection2Sqrt = Math.sqrt(1 - Math.pow(beta2, s.step()));
+        // bias corrections from the step as a tensor (float64, rounded to p's dtype where a double scalar would
+        // be), so a captured training step keeps counting; same values as Java double arithmetic
+        Tensor t = s.countedStep();
+        Tensor biasCorrection1 = Tensor.scalar(beta1, DType.FLOAT64).pow(t).neg().add(1.0);
+        Tensor biasCorrection2Sqrt = Tensor.scalar(beta2, DType.FLOAT64).pow(t).neg().add(1.0).sqrt();
         Tensor second = v;
         if (amsgrad) {
             Tensor vmax = s.zeros("max_exp_avg_sq", p);
             second = vmax.assign(vmax.maximum(v));
         }
-        Tensor denom = second.sqrt().div(biasCorrection2Sqrt).add(eps);
-        double stepSize = lr / biasCorrection1;
-        p.assign(p.add(m.mul(-stepSize).div(denom)));
+        Tensor denom = second.sqrt().div(biasCorrection2Sqrt.cast(p.dtype())).add(eps);
+        Tensor negStepSize = Tensor.scalar(lr, DType.FLOAT64).div(biasCorrection1).neg().cast(p.dtype());
+        p.assign(p.add(m.mul(negStepSize).div(denom)));
     }
 
     @Override

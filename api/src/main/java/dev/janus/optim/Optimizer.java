@@ -49,10 +49,24 @@ public abstract class Optimizer {
     protected static final class State {
         private long step;
         private final Map<String, Tensor> buffers = new LinkedHashMap<>();
+        private Tensor stepTensor;
 
         /** Updates applied to this parameter, counting the one in progress. */
         public long step() {
             return step;
+        }
+
+        /**
+         * The step count, this update included, as a float64 scalar tensor that the update itself advances
+         * (call it once per update). Quantities an optimizer derives from it with tensor ops (Adam's bias
+         * corrections) are recorded as graph ops when a training step is captured, so the captured step keeps
+         * counting instead of replaying the step it was captured at. Not part of the state dict ({@code step} is).
+         */
+        public Tensor countedStep() {
+            if (stepTensor == null) {
+                stepTensor = Tensor.scalar(step - 1, dev.janus.DType.FLOAT64);
+            }
+            return stepTensor.assign(stepTensor.add(1.0));
         }
 
         /** The buffer {@code name}, or null before it exists. */

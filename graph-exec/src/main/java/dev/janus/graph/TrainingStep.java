@@ -1,6 +1,7 @@
 package dev.janus.graph;
 
 import dev.janus.Tensor;
+import dev.janus.graph.passes.PassManager;
 import dev.janus.nn.Module;
 import dev.janus.ops.Dispatch;
 import dev.janus.ops.TensorSpec;
@@ -23,19 +24,20 @@ import java.util.function.Function;
  * }</pre>
  *
  * <p>Limits: capture after at least one eager step — an optimizer that creates its state on the first step
- * would otherwise record its first-step branch. Java values the optimizer computes from its step count
- * (Adam's bias correction) are recorded as constants, so only optimizers without step-dependent Java
- * arithmetic (SGD with momentum, dampening, Nesterov, weight decay) replay exactly.
+ * would otherwise record its first-step branch. Java values an optimizer computes are recorded as
+ * constants, so the optimizers that replay exactly are those with no step-dependent Java arithmetic: SGD (momentum, dampening, Nesterov, weight decay) and Adam/AdamW, which
+ * derive their bias corrections from a step tensor ({@code Optimizer.State#countedStep}). The learning rate
+ * is recorded as a constant: capture again after a scheduler changes it.
  */
 public final class TrainingStep {
     private final Graph graph;
     private final List<Tensor> targets;
-    private final Executor executor;
+    private final CompiledGraph executable;
 
     private TrainingStep(Graph graph, List<Tensor> targets) {
         this.graph = graph;
         this.targets = targets;
-        this.executor = new Executor(graph);
+        this.executable = new CompiledGraph(PassManager.forExecution().apply(graph));
     }
 
     /** Captures {@code step} (which returns the loss) with {@code model}'s parameters named by path. */
@@ -68,7 +70,10 @@ public final class TrainingStep {
         return new TrainingStep(g, b.updateTargets());
     }
 
-    /** The captured graph: outputs are the loss, then the new value of each updated tensor. */
+    /**
+     * The captured graph (before optimization; each run executes it optimized and fused): outputs are the
+     * loss, then the new value of each updated tensor.
+     */
     public Graph graph() {
         return graph;
     }
@@ -80,7 +85,7 @@ public final class TrainingStep {
 
     /** Runs one step: returns the loss and updates the parameters and optimizer state in place. */
     public Tensor run(Tensor... inputs) {
-        Tensor[] out = executor.run(inputs);
+        Tensor[] out = executable.run(inputs);
         for (int i = 0; i < targets.size(); i++) {
             targets.get(i).assign(out[1 + i]);
         }

@@ -13,6 +13,7 @@ import dev.janus.Tensor;
 import dev.janus.nn.F;
 import dev.janus.nn.Linear;
 import dev.janus.nn.Module;
+import dev.janus.optim.Adam;
 import dev.janus.optim.SGD;
 import dev.janus.ops.TensorSpec;
 import java.util.List;
@@ -70,6 +71,44 @@ class TrainingStepTest {
             lastLoss = s;
         }
         assertTrue(lastLoss < firstLoss, firstLoss + " -> " + lastLoss);
+        List<Tensor> pe = eager.parameters();
+        List<Tensor> pg = graph.parameters();
+        for (int i = 0; i < pe.size(); i++) {
+            assertArrayEquals(pe.get(i).toFloatArray(), pg.get(i).toFloatArray(), 1e-5f);
+        }
+    }
+
+    private static Tensor adamStep(Mlp m, Adam opt, Tensor x, Tensor y) {
+        opt.zeroGrad();
+        Tensor loss = F.crossEntropy(m.forward(x), y);
+        loss.backward();
+        opt.step();
+        return loss;
+    }
+
+    @Test
+    void capturedAdamStep_keepsCountingItsSteps_andTracksEagerTraining() {
+        Janus.manualSeed(5);
+        Mlp eager = new Mlp();
+        Janus.manualSeed(5);
+        Mlp graph = new Mlp();
+        Adam eagerOpt = new Adam(eager.parameters(), 0.02).amsgrad(true);
+        Adam graphOpt = new Adam(graph.parameters(), 0.02).amsgrad(true);
+        Generator g = new Generator(10);
+        Tensor x = Tensor.randn(g, 8, 6);
+        Tensor y = Tensor.randint(g, 0, 3, 8);
+        adamStep(eager, eagerOpt, x, y);
+        adamStep(graph, graphOpt, x, y); // warm-up: creates the moment buffers and the step tensors
+        TrainingStep step = TrainingStep.capture(graph, in -> adamStep(graph, graphOpt, in[0], in[1]),
+                new TensorSpec(DType.FLOAT32, Shape.of(8, 6)), new TensorSpec(DType.INT64, Shape.of(8)));
+        // per parameter: the parameter, exp_avg, exp_avg_sq, max_exp_avg_sq and the step counter
+        assertEquals(4 * 5, step.targets().size());
+        for (int i = 0; i < 40; i++) {
+            double e = adamStep(eager, eagerOpt, x, y).item();
+            double s = step.run(x, y).item();
+            // bias corrections change every step; a graph that baked step 2 would drift from the eager run
+            assertEquals(e, s, 1e-5 * Math.max(1, Math.abs(e)), "loss at step " + i);
+        }
         List<Tensor> pe = eager.parameters();
         List<Tensor> pg = graph.parameters();
         for (int i = 0; i < pe.size(); i++) {
