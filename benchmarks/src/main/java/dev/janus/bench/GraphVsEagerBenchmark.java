@@ -4,18 +4,15 @@ import dev.janus.Janus;
 import dev.janus.Tensor;
 import dev.janus.examples.models.LeNet;
 import dev.janus.examples.models.Mlp;
-import dev.janus.graph.Autodiff;
-import dev.janus.graph.Executor;
-import dev.janus.graph.Graph;
+import dev.janus.graph.CompiledGraph;
 import dev.janus.graph.GraphCapture;
-import dev.janus.graph.Value;
+import dev.janus.graph.TrainingStep;
+import dev.janus.graph.passes.PassManager;
 import dev.janus.nn.F;
 import dev.janus.nn.Module;
 import dev.janus.ops.TensorSpec;
 import dev.janus.optim.SGD;
-import java.util.ArrayList;
 import java.util.IdentityHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -32,20 +29,17 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The same workloads run eagerly and as a captured graph: each graph is captured once in {@code @Setup}
- * ({@link GraphCapture}) and run with a plain {@link Executor} (no passes). Eager forwards run under
- * {@link Janus#noGrad()}; the executor always does.
+ * ({@link GraphCapture}), optimized with {@link PassManager#forExecution()} (simplification, folding, CSE,
+ * dead code, GEMM-epilogue and elementwise fusion) and run by a {@link CompiledGraph} (memory-planned,
+ * preallocated buffers). Eager forwards run under {@link Janus#noGrad()}.
  *
  * <ul>
  *   <li>MLP 784-512-256-10 forward, batch 1 and 64 ({@code batch} parameter);</li>
  *   <li>LeNet-5 forward, batch 64;</li>
  *   <li>MLP training step, batch 64, plain SGD lr 0.01, cross-entropy. Eager: zeroGrad, forward, loss,
- *       backward, {@link SGD#step()}. Graph: the captured loss graph extended by {@link Autodiff#gradients}
- *       for every parameter, run with the executor, then {@code p ← p − lr·g} applied to the live parameters
- *       with eager tensor ops under no-grad.</li>
+ *       backward, {@link SGD#step()}. Graph: the same step captured once as a {@link TrainingStep}
+ *       (forward, loss, backward and update in one graph run that writes the live parameters).</li>
  * </ul>
- *
- * <p>NOTE: the graph training step does its optimizer update outside the graph — an in-graph optimizer
- * update does not exist yet — so it measures capture-free forward+backward plus the same eager update.
  *
  * <pre>{@code java -jar benchmarks/target/benchmarks.jar GraphVsEager -prof gc}</pre>
  */
@@ -66,7 +60,7 @@ public class GraphVsEagerBenchmark {
 
         Mlp model;
         Tensor x;
-        Executor graph;
+        CompiledGraph graph;
 
         @Setup
         public void setup() {
@@ -82,7 +76,7 @@ public class GraphVsEagerBenchmark {
     public static class LeNetForward {
         LeNet model;
         Tensor x;
-        Executor graph;
+        CompiledGraph graph;
 
         @Setup
         public void setup() {
@@ -111,30 +105,32 @@ public class GraphVsEagerBenchmark {
         }
     }
 
-    /** An MLP (same seed, so the same weights and batch as {@link MlpTrainEager}) trained through a graph. */
+    /**
+     * An MLP (same seed, so the same weights and batch as {@link MlpTrainEager}) trained through one captured
+     * graph: forward, loss, backward and the SGD update ({@link TrainingStep}).
+     */
     @State(Scope.Thread)
     public static class MlpTrainGraph {
         Mlp model;
+        SGD optimizer;
         Tensor x;
         Tensor y;
-        Executor lossAndGrads;
-        /** The live parameter tensors, in the order of the gradient outputs 1..n. */
-        List<Tensor> params;
+        TrainingStep step;
 
         @Setup
         public void setup() {
             Janus.manualSeed(SEED);
             model = new Mlp();
+            optimizer = new SGD(model.parameters(), LR);
             x = Tensor.randn(64, 784);
             y = Tensor.randint(0, 10, 64);
-            Graph loss = GraphCapture.captureAll(parameterNames(model),
-                    in -> List.of(F.crossEntropy(model.forward(in[0]), in[1])), specOf(x), specOf(y));
-            List<Value> wrt = new ArrayList<>(loss.parameters().keySet());
-            params = new ArrayList<>();
-            for (Value v : wrt) {
-                params.add(loss.parameters().get(v));
-            }
-            lossAndGrads = new Executor(Autodiff.gradients(loss, 0, wrt));
+            step = TrainingStep.capture(model, in -> {
+                optimizer.zeroGrad();
+                Tensor loss = F.crossEntropy(model.forward(in[0]), in[1]);
+                loss.backward();
+                optimizer.step();
+                return loss;
+            }, specOf(x), specOf(y));
         }
     }
 
@@ -172,21 +168,14 @@ public class GraphVsEagerBenchmark {
         return loss.item();
     }
 
-    /** One graph step (loss and gradients in the graph, SGD update eagerly); returns the loss before the update. */
+    /** One graph step (forward, loss, backward and SGD update in one graph run); returns the loss before the update. */
     @Benchmark
     public double mlpTrainGraph(MlpTrainGraph s) {
-        Tensor[] out = s.lossAndGrads.run(s.x, s.y);
-        try (var off = Janus.noGrad()) {
-            for (int i = 0; i < s.params.size(); i++) {
-                Tensor p = s.params.get(i);
-                p.assign(p.sub(out[1 + i].mul(LR)));
-            }
-        }
-        return out[0].item();
+        return s.step.run(s.x, s.y).item();
     }
 
-    static Executor forwardGraph(Module model, Tensor example) {
-        return new Executor(GraphCapture.capture(model, model::forward, specOf(example)));
+    static CompiledGraph forwardGraph(Module model, Tensor example) {
+        return new CompiledGraph(PassManager.forExecution().apply(GraphCapture.capture(model, model::forward, specOf(example))));
     }
 
     static TensorSpec specOf(Tensor t) {
