@@ -10,11 +10,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.janus.DType;
 import dev.janus.Generator;
 import dev.janus.Tensor;
+import dev.janus.graph.CompiledGraph;
 import dev.janus.graph.Executor;
 import dev.janus.graph.Graph;
 import dev.janus.graph.GraphCapture;
 import dev.janus.graph.Node;
 import dev.janus.graph.differential.OpRow.Arg;
+import dev.janus.graph.passes.PassManager;
 import dev.janus.ops.Op;
 import dev.janus.ops.TensorSpec;
 import java.util.ArrayList;
@@ -34,8 +36,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Differential test of graph capture and execution: every primitive of {@link Op} (and a few composites) is
  * written once with the public tensor API, run eagerly, captured with {@link GraphCapture} and run with
- * {@link Executor} on the same seeded inputs; the two results must agree (dtype, shape and values, within
- * {@link DiffTolerances}, which is exact). Each row runs on float32 and, where the op allows, float64, the
+ * {@link Executor} on the same seeded inputs, and optimized ({@link PassManager#forExecution()}: folding,
+ * simplification, fusion) and run by {@link CompiledGraph}; the results must agree (dtype, shape and values,
+ * within {@link DiffTolerances}, which is exact). Each row runs on float32 and, where the op allows, float64, the
  * integer dtypes and bool, and on scalar {@code ()} and zero-size shapes where the op allows them.
  */
 class EagerVsGraphTest {
@@ -65,6 +68,11 @@ class EagerVsGraphTest {
         assertEquals(1, out.length);
         DiffTolerances.assertMatches(row + " " + dtype + "\n" + g, eager, out[0]);
         DiffTolerances.assertMatches(row + " " + dtype + ", second run\n" + g, eager, ex.run(inputs)[0]);
+        // optimized, fused and run with a memory plan (twice: the second run reuses the workspace)
+        Graph optimized = PassManager.forExecution().apply(g);
+        CompiledGraph compiled = new CompiledGraph(optimized);
+        DiffTolerances.assertMatches(row + " " + dtype + ", optimized and compiled\n" + optimized, eager, compiled.run(inputs)[0]);
+        DiffTolerances.assertMatches(row + " " + dtype + ", compiled, second run\n" + optimized, eager, compiled.run(inputs)[0]);
         for (int i = 0; i < inputs.length; i++) {
             DiffTolerances.assertMatches(row + " " + dtype + ": input " + i + " after the runs", pristine[i], inputs[i]);
         }

@@ -10,7 +10,9 @@ import dev.janus.DType;
 import dev.janus.Generator;
 import dev.janus.Tensor;
 import dev.janus.graph.Autodiff;
+import dev.janus.graph.CompiledGraph;
 import dev.janus.graph.Executor;
+import dev.janus.graph.passes.PassManager;
 import dev.janus.graph.Graph;
 import dev.janus.graph.GraphCapture;
 import dev.janus.graph.Value;
@@ -156,6 +158,8 @@ class GradientEagerVsGraphTest {
         }
         Graph withGrads = Autodiff.gradients(g, 0, wrt);
         Tensor[] out = new Executor(withGrads).run(row.inputs(dtype));
+        Graph optimized = PassManager.forExecution().apply(withGrads);
+        Tensor[] compiled = new CompiledGraph(optimized).run(row.inputs(dtype));
         assertEquals(1 + wrt.size(), out.length, () -> "outputs of\n" + withGrads);
 
         String what = row + " " + dtype;
@@ -168,6 +172,7 @@ class GradientEagerVsGraphTest {
                 eg = Tensor.zerosLike(eagerIn[i].detach());
             }
             assertClose(what + ": d loss / d input " + i + "\n" + withGrads, eg, out[1 + k]);
+            assertClose(what + ": d loss / d input " + i + ", optimized and compiled\n" + optimized, eg, compiled[1 + k]);
         }
     }
 
