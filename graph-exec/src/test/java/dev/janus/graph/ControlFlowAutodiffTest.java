@@ -7,9 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.janus.DType;
 import dev.janus.Generator;
+import dev.janus.Janus;
 import dev.janus.Shape;
 import dev.janus.Tensor;
 import dev.janus.graph.passes.PassManager;
+import dev.janus.nn.Linear;
+import dev.janus.nn.Module;
+import dev.janus.optim.SGD;
 import dev.janus.ops.Op;
 import dev.janus.ops.TensorSpec;
 import java.util.ArrayList;
@@ -221,5 +225,53 @@ class ControlFlowAutodiffTest {
         for (int k = 0; k < before.length; k++) {
             assertArrayEquals(before[k].toDoubleArray(), after[k].toDoubleArray(), TOL);
         }
+    }
+    /** Three tanh layers sharing one Linear, and a squared-error loss. */
+    static final class Repeated extends Module {
+        final Linear fc = new Linear(4, 4);
+
+        @Override
+        public Tensor forward(Tensor x) {
+            return loss(x, false);
+        }
+
+        Tensor loss(Tensor x, boolean recorded) {
+            Tensor h = x;
+            if (recorded) {
+                h = ControlFlow.forLoop(Tensor.scalar(3, DType.INT64), List.of(x), (i, c) -> List.of(fc.forward(c.get(0))
+                        .tanh())).get(0);
+            } else {
+                for (int i = 0; i < 3; i++) {
+                    h = fc.forward(h).tanh();
+                }
+            }
+            return h.sub(0.5).pow(2.0).mean();
+        }
+    }
+
+    @Test
+    void trainingStep_withRecordedLoop_movesWeightsAsEagerJavaLoopDoes() {
+        Janus.manualSeed(5);
+        Repeated eager = new Repeated();
+        Janus.manualSeed(5);
+        Repeated graph = new Repeated();
+        SGD eagerOpt = new SGD(eager.parameters(), 0.2);
+        SGD graphOpt = new SGD(graph.parameters(), 0.2);
+        Tensor x = Tensor.randn(new Generator(6), 5, 4);
+        TrainingStep step = TrainingStep.capture(graph, in -> {
+            graphOpt.zeroGrad();
+            Tensor loss = graph.loss(in[0], true);
+            loss.backward(); // differentiates through the LOOP node by unrolling it
+            graphOpt.step();
+            return loss;
+        }, new TensorSpec(DType.FLOAT32, Shape.of(5, 4)));
+        for (int i = 0; i < 5; i++) {
+            eagerOpt.zeroGrad();
+            Tensor e = eager.loss(x, false);
+            e.backward();
+            eagerOpt.step();
+            assertEquals(e.item(), step.run(x).item(), 1e-6, "loss at step " + i);
+        }
+        assertArrayEquals(eager.fc.weight.toFloatArray(), graph.fc.weight.toFloatArray(), 1e-5f);
     }
 }

@@ -250,4 +250,41 @@ class ControlFlowExecutorTest {
         assertEquals(dev.janus.ops.Op.ADD, ex.node().op());
         assertTrue(ex.getMessage().contains("ControlFlowExecutorTest.java:"), ex.getMessage());
     }
+    @Test
+    void runFused_interpretsTheKernelSubgraph() {
+        SourceLocation here = new SourceLocation("Net", "forward", "Net.java", 3);
+        Value a = new Value(0, f64(2), "a");
+        Value b = new Value(1, f64(2), "b");
+        Value ka = new Value(2, f64(2), null);
+        Value kb = new Value(3, f64(2), null);
+        Value prod = new Value(4, f64(2), null);
+        Value exp = new Value(5, f64(2), null);
+        Value out = new Value(6, f64(2), null);
+        Graph kernel = new Graph(List.of(ka, kb), Map.of(), Map.of(), List.of(
+                new Node(dev.janus.ops.Op.MUL, dev.janus.ops.Attrs.NONE, List.of(ka, kb), prod, here),
+                new Node(dev.janus.ops.Op.EXP, dev.janus.ops.Attrs.NONE, List.of(prod), exp, here)), List.of(exp));
+        Node fused = new Node(dev.janus.ops.Op.FUSED, dev.janus.ops.Attrs.NONE, List.of(a, b), List.of(out),
+                List.of(kernel), here);
+        Graph g = new Graph(List.of(a, b), Map.of(), Map.of(), List.of(fused), List.of(out));
+        Tensor x = Tensor.of(new double[] {0.5, -1});
+        Tensor y = Tensor.of(new double[] {2, 3});
+        assertArrayEquals(x.mul(y).exp().toDoubleArray(), new Executor(g).run(x, y)[0].toDoubleArray(), 0.0);
+    }
+
+    @Test
+    void runLoop_conditionThatIsNotABoolScalar_failsNamingTheLoop() {
+        Graph g = capture(in -> ControlFlow.whileLoop(List.of(in[0]), c -> c.get(0).sum().gt(1.0),
+                c -> List.of(c.get(0).mul(0.5))), f64(2));
+        Executor broken = new Executor(g) {
+            @Override
+            protected Tensor runNode(Node node, Tensor[] args) {
+                Tensor t = super.runNode(node, args);
+                return node.op() == dev.janus.ops.Op.GT ? Tensor.of(new boolean[] {true, false}) : t;
+            }
+        };
+        GraphExecutionException e = assertThrows(GraphExecutionException.class,
+                () -> broken.run(Tensor.of(new double[] {3, 4})));
+        assertEquals(dev.janus.ops.Op.LOOP, e.node().op());
+        assertTrue(e.getMessage().contains("must be a bool scalar, got bool[2]"), e.getMessage());
+    }
 }
