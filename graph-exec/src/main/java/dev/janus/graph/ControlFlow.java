@@ -97,32 +97,13 @@ public final class ControlFlow {
         Value c = outer.lift(cond != null ? cond : Tensor.scalar(1, DType.BOOL), where);
         requireScalar(trip, I64_SCALAR, "loop trip count", where);
         requireScalar(c, BOOL_SCALAR, "loop condition", where);
-        List<Value> initial = new ArrayList<>(carried.size());
+        List<Value> inputs = new ArrayList<>(List.of(trip, c));
         for (Tensor t : carried) {
-            initial.add(outer.lift(t, where));
+            inputs.add(outer.lift(t, where));
         }
-        GraphBuilder child = outer.child();
-        Tensor i = child.subgraphInput(I64_SCALAR, 0);
-        Tensor condIn = child.subgraphInput(BOOL_SCALAR, 0);
-        List<Tensor> carriedIn = new ArrayList<>(initial.size());
-        for (Value v : initial) {
-            carriedIn.add(child.subgraphInput(v.spec(), v.dynamicDims()));
-        }
-        boolean[] hasCondition = {cond != null};
-        Graph bodyGraph = record(outer, where, child, () -> {
-            LoopStep step = body.step(i, carriedIn);
-            if (step == null || step.carried().size() != initial.size()) {
-                throw new IllegalArgumentException("loop at " + where + ": the body must return " + initial.size()
-                        + " carried values, returned " + (step == null ? "null" : step.carried().size()));
-            }
-            hasCondition[0] |= step.cond() != null;
-            List<Tensor> outs = new ArrayList<>();
-            outs.add(step.cond() != null ? step.cond() : condIn);
-            outs.addAll(step.carried());
-            outs.addAll(step.scanned());
-            return outs;
-        });
-        requireScalar(bodyGraph.outputs().get(0), BOOL_SCALAR, "loop body condition", where);
+        List<Value> initial = inputs.subList(2, inputs.size());
+        boolean[] bodyHasCondition = {false};
+        Graph bodyGraph = recordBody(outer, initial, body, bodyHasCondition, where);
         List<Value> outs = new ArrayList<>();
         for (int k = 0; k < initial.size(); k++) {
             Value in = initial.get(k);
@@ -130,13 +111,41 @@ public final class ControlFlow {
                     + " enters the body as %s but the body returns %s; a carried value keeps its type");
             outs.add(outer.newValue(in.spec(), in.dynamicDims()));
         }
-        long recordedLength = scanLength(outer, trip, hasCondition[0]);
+        long recordedLength = scanLength(outer, trip, cond != null || bodyHasCondition[0]);
         for (Value each : bodyGraph.outputs().subList(1 + initial.size(), bodyGraph.outputs().size())) {
             outs.add(outer.newValue(stacked(each.spec(), recordedLength), 1L | each.dynamicDims() << 1));
         }
-        List<Value> inputs = new ArrayList<>(List.of(trip, c));
-        inputs.addAll(initial);
         return append(outer, new Node(Op.LOOP, Attrs.NONE, inputs, outs, List.of(bodyGraph), where));
+    }
+
+    /**
+     * The body subgraph: inputs (i, cond, carried...), outputs (cond, carried..., scanned...). Sets
+     * {@code hasCondition[0]} when the body computes its own condition (else it passes its input through).
+     */
+    private static Graph recordBody(GraphBuilder outer, List<Value> initial, LoopBody body, boolean[] hasCondition,
+            SourceLocation where) {
+        GraphBuilder child = outer.child();
+        Tensor i = child.subgraphInput(I64_SCALAR, 0);
+        Tensor condIn = child.subgraphInput(BOOL_SCALAR, 0);
+        List<Tensor> carriedIn = new ArrayList<>(initial.size());
+        for (Value v : initial) {
+            carriedIn.add(child.subgraphInput(v.spec(), v.dynamicDims()));
+        }
+        Graph g = record(outer, where, child, () -> {
+            LoopStep step = body.step(i, carriedIn);
+            if (step == null || step.carried().size() != initial.size()) {
+                throw new IllegalArgumentException("loop at " + where + ": the body must return " + initial.size()
+                        + " carried values, returned " + (step == null ? "null" : step.carried().size()));
+            }
+            hasCondition[0] = step.cond() != null;
+            List<Tensor> outs = new ArrayList<>();
+            outs.add(step.cond() != null ? step.cond() : condIn);
+            outs.addAll(step.carried());
+            outs.addAll(step.scanned());
+            return outs;
+        });
+        requireScalar(g.outputs().get(0), BOOL_SCALAR, "loop body condition", where);
+        return g;
     }
 
     /**

@@ -54,6 +54,16 @@ class ControlFlowExecutorTest {
     }
 
     @Test
+    void ifThenElse_branchesReturningOuterAndEagerTensorsDirectly_returnThem() {
+        Tensor fallback = Tensor.of(new double[] {7, 8, 9});
+        Graph g = capture(in -> ControlFlow.ifThenElse(in[0].sum().gt(0.0), () -> List.of(in[0]),
+                () -> List.of(fallback)), f64(3));
+        Executor e = new Executor(g);
+        assertArrayEquals(new double[] {1, 2, 3}, e.run(Tensor.of(new double[] {1, 2, 3}))[0].toDoubleArray(), 0.0);
+        assertArrayEquals(new double[] {7, 8, 9}, e.run(Tensor.of(new double[] {-1, -2, -3}))[0].toDoubleArray(), 0.0);
+    }
+
+    @Test
     void forLoop_tripCountIsGraphInput_sameGraphRunsZeroOneAndSevenTimes() {
         Graph g = capture(in -> ControlFlow.forLoop(in[1], List.of(in[0]),
                 (i, c) -> List.of(c.get(0).mul(0.5).add(i.cast(DType.FLOAT64)))), f64(3), I64);
