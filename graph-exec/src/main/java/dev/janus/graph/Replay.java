@@ -127,7 +127,8 @@ final class Replay {
         if (trip == null) {
             return "its trip count is computed at run time";
         }
-        if (constant(get(n.inputs().get(1))) == null) {
+        Tensor cond = constant(get(n.inputs().get(1)));
+        if (cond == null) {
             return "its condition is computed at run time";
         }
         Graph body = n.subgraphs().get(0);
@@ -135,7 +136,7 @@ final class Replay {
         if (next != body.inputs().get(1) && body.constants().get(next) == null && constant(get(next)) == null) {
             return "its body computes the condition of the next iteration";
         }
-        if (trip.itemLong() > MAX_UNROLLED_ITERATIONS && constant(get(n.inputs().get(1))).toBooleanArray()[0]) {
+        if (trip.itemLong() > MAX_UNROLLED_ITERATIONS && cond.toBooleanArray()[0]) {
             return "its trip count " + trip.itemLong() + " is over " + MAX_UNROLLED_ITERATIONS + " iterations";
         }
         return null;
