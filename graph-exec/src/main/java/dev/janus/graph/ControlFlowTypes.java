@@ -111,18 +111,25 @@ final class ControlFlowTypes {
             throw fail(n, what + ": " + actual.size() + " values, expected " + expected.size());
         }
         for (int i = 0; i < actual.size(); i++) {
-            Value a = actual.get(i);
-            Value e = expected.get(i);
-            long[] ad = a.spec().shape().dims();
-            long[] ed = e.spec().shape().dims();
-            boolean ok = a.spec().dtype() == e.spec().dtype() && ad.length == ed.length;
-            for (int d = 0; ok && d < ad.length; d++) {
-                ok = ad[d] == ed[d] || a.isDynamic(d) || e.isDynamic(d);
-            }
-            if (!ok) {
-                throw fail(n, what + ": " + a + " does not match " + e);
+            if (!sameType(actual.get(i), expected.get(i))) {
+                throw fail(n, what + ": " + actual.get(i) + " does not match " + expected.get(i));
             }
         }
+    }
+
+    /** Same dtype and rank, and equal static dims (a dim dynamic on either side may differ). */
+    static boolean sameType(Value a, Value b) {
+        long[] ad = a.spec().shape().dims();
+        long[] bd = b.spec().shape().dims();
+        if (a.spec().dtype() != b.spec().dtype() || ad.length != bd.length) {
+            return false;
+        }
+        for (int d = 0; d < ad.length; d++) {
+            if (ad[d] != bd[d] && !a.isDynamic(d) && !b.isDynamic(d)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void requireScalar(Node n, Value v, DType dtype, String what) {

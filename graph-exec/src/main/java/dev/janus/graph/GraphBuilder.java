@@ -29,6 +29,8 @@ final class GraphBuilder implements Engine {
     private final Map<Tensor, String> parameterNames;
     private final List<Node> nodes = new ArrayList<>();
     private int nextId;
+    /** The builder of the enclosing graph while this one records a subgraph (a branch, a loop body), else null. */
+    private GraphBuilder parent;
     /** Recorded writes into concrete tensors (parameters, optimizer state), carried out after a run. */
     private final List<Tensor> updateTargets = new ArrayList<>();
     private final List<Value> updateValues = new ArrayList<>();
@@ -101,11 +103,13 @@ final class GraphBuilder implements Engine {
 
     private Value valueOf(Tensor t, Op op, SourceLocation where) {
         if (t instanceof SymbolicTensor s) {
-            if (s.builder() != this) {
-                throw new IllegalArgumentException("op '" + op.opName() + "' at " + where
-                        + " mixes tensors of two different graph captures");
+            if (!s.builder().isSelfOrAncestorOf(this)) {
+                throw foreignValue(s, op, where);
             }
             return s.value();
+        }
+        if (parent != null) {
+            return liftAtRoot(t, op, where);
         }
         return lifted.computeIfAbsent(t, x -> {
             TensorSpec spec = new TensorSpec(x.dtype(), x.shape());
@@ -129,6 +133,7 @@ final class GraphBuilder implements Engine {
      */
     @Override
     public void recordAssign(Tensor target, Tensor value) {
+        requireTopLevel("assign into a concrete tensor");
         Tensor v = value.cast(target.dtype()).expand(target.shape().dims());
         if (!v.shape().equals(target.shape())) {
             throw new IllegalArgumentException("assign: source " + value.shape() + " does not fit " + target.shape()
@@ -165,6 +170,7 @@ final class GraphBuilder implements Engine {
      * trainable parameter's gradient to its recorded value (accumulating onto an existing gradient).
      */
     void recordBackward(SymbolicTensor loss) {
+        requireTopLevel("backward()");
         List<Value> wrt = new ArrayList<>();
         List<Tensor> live = new ArrayList<>();
         parameters.forEach((v, t) -> {
@@ -204,6 +210,114 @@ final class GraphBuilder implements Engine {
             }
             // an output computed without the inputs (a constant gradient, say) becomes a constant of the graph
             outs.add(valueOf(t, Op.CAST, SourceLocation.UNKNOWN));
+        }
+        return new Graph(inputs, parameters, constants, nodes, outs);
+    }
+
+    // ---- subgraphs: ControlFlow and Autodiff record branches and loop bodies into child builders ----
+    // NOTE: value ids are unique across a graph and all its subgraphs (the executor keys its environment by
+    // id), so only the innermost active builder draws ids; the counter is handed down to a child when it
+    // starts and back when it ends.
+
+    /** A builder for a subgraph of this graph: it may read this graph's values; eager tensors lift to the root. */
+    GraphBuilder child() {
+        GraphBuilder c = new GraphBuilder(parameterNames);
+        c.parent = this;
+        c.nextId = nextId;
+        return c;
+    }
+
+    /** Takes the id counter back from a finished {@link #child()}. */
+    void endChild(GraphBuilder child) {
+        nextId = Math.max(nextId, child.nextId);
+    }
+
+    private void requireTopLevel(String what) {
+        if (parent != null) {
+            throw new UnsupportedOperationException(what + " inside a recorded branch or loop body (at "
+                    + SourceLocation.ofCaller() + "): do it after the control flow, on its outputs");
+        }
+    }
+
+    private boolean isSelfOrAncestorOf(GraphBuilder b) {
+        for (GraphBuilder x = b; x != null; x = x.parent) {
+            if (x == this) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private GraphBuilder root() {
+        GraphBuilder r = this;
+        while (r.parent != null) {
+            r = r.parent;
+        }
+        return r;
+    }
+
+    /** Parameters stay in one place: an eager tensor met inside a subgraph becomes a root parameter or constant. */
+    private Value liftAtRoot(Tensor t, Op op, SourceLocation where) {
+        GraphBuilder root = root();
+        root.nextId = Math.max(root.nextId, nextId);
+        Value v = root.valueOf(t, op, where);
+        nextId = Math.max(nextId, root.nextId);
+        return v;
+    }
+
+    private IllegalArgumentException foreignValue(SymbolicTensor s, Op op, SourceLocation where) {
+        if (s.builder().root() == root()) {
+            return new IllegalArgumentException("op '" + op.opName() + "' at " + where + " reads " + s.value().ref()
+                    + ", which was recorded inside another branch or loop body; return it from that subgraph and use "
+                    + "the control op's output instead");
+        }
+        return new IllegalArgumentException("op '" + op.opName() + "' at " + where
+                + " mixes tensors of two different graph captures");
+    }
+
+    /** The value {@code t} stands for here: its own, an enclosing graph's, or a lifted parameter or constant. */
+    Value lift(Tensor t, SourceLocation where) {
+        return valueOf(t, Op.CAST, where);
+    }
+
+    /** A new value of this graph (a control node's output), numbered from the shared counter. */
+    Value newValue(TensorSpec spec, long dynamicDims) {
+        return new Value(nextId++, spec, null, dynamicDims);
+    }
+
+    /** A new input of this subgraph (a loop body's iteration number, condition or carried value). */
+    SymbolicTensor subgraphInput(TensorSpec spec, long dynamicDims) {
+        Value v = newValue(spec, dynamicDims);
+        inputs.add(v);
+        return new SymbolicTensor(v, this);
+    }
+
+    /** Appends a node built elsewhere (a control node whose subgraphs were recorded by child builders). */
+    void append(Node n) {
+        nodes.add(n);
+    }
+
+    /** The nodes recorded so far, in order. */
+    List<Node> recordedNodes() {
+        return List.copyOf(nodes);
+    }
+
+    /** The tensor of {@code v} when it is a constant of this graph or an enclosing one, else null. */
+    Tensor constantValue(Value v) {
+        for (GraphBuilder x = this; x != null; x = x.parent) {
+            Tensor t = x.constants.get(v);
+            if (t != null) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /** This child's subgraph: its inputs and nodes; outputs may be enclosing values (read, not copied). */
+    Graph buildSubgraph(List<Tensor> outputs, SourceLocation where) {
+        List<Value> outs = new ArrayList<>(outputs.size());
+        for (Tensor t : outputs) {
+            outs.add(valueOf(t, Op.CAST, where));
         }
         return new Graph(inputs, parameters, constants, nodes, outs);
     }

@@ -6,8 +6,16 @@ public class GraphExecutionException extends RuntimeException {
     private final transient Node node;
 
     public GraphExecutionException(Node node, RuntimeException cause) {
-        super("graph node failed at " + node.location() + ": " + node + "\n  caused by: " + cause.getMessage(), cause);
+        super("graph node failed at " + node.location() + ": " + firstLine(node) + "\n  caused by: " + cause.getMessage(),
+                cause);
         this.node = node;
+    }
+
+    /** A control node's text without its subgraphs, which can be long. */
+    private static String firstLine(Node node) {
+        String s = node.toString();
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
     }
 
     /** The node that failed. */

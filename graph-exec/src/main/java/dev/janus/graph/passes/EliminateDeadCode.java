@@ -32,6 +32,10 @@ import java.util.Set;
  * autodiff gives each one a gradient, zero for an unused one), and an unused one costs nothing at run time.
  * Export for serving, where only the weights the outputs need should be saved, is where to drop them.
  *
+ * <p>Subgraphs (branches, loop bodies, fused kernels) are cleaned the same way, innermost first, so an
+ * enclosing value that only dead code inside a subgraph read is removed as well. A value read only inside a
+ * subgraph is live (it is a use of the control node).
+ *
  * <p>Soundness limits: a node is dead when no output reads it, which assumes ops have no side effects; that
  * holds for every current primitive. A node that would fail at run time (an out-of-range index) is removed
  * with its failure when nothing reads it.
@@ -58,21 +62,36 @@ public final class EliminateDeadCode implements Pass {
         Set<Value> live = Collections.newSetFromMap(new IdentityHashMap<>());
         live.addAll(graph.outputs());
         List<Node> kept = new ArrayList<>();
+        boolean subgraphsChanged = false;
         for (int i = graph.nodes().size() - 1; i >= 0; i--) {
             Node n = graph.nodes().get(i);
             if (n.outputs().stream().anyMatch(live::contains)) {
-                kept.add(n);
-                live.addAll(n.uses());
+                Node pruned = n.isControl() ? withLiveSubgraphs(n) : n;
+                subgraphsChanged |= pruned != n;
+                kept.add(pruned);
+                live.addAll(pruned.uses()); // after pruning: a value only dead inner code read is dead too
             }
         }
         Collections.reverse(kept);
         Map<Value, Tensor> constants = liveOnly(graph.constants(), live);
         Map<Value, Tensor> parameters = dropParameters ? liveOnly(graph.parameters(), live) : graph.parameters();
-        if (kept.size() == graph.nodes().size() && constants.size() == graph.constants().size()
+        if (!subgraphsChanged && kept.size() == graph.nodes().size() && constants.size() == graph.constants().size()
                 && parameters.size() == graph.parameters().size()) {
             return graph;
         }
         return new Graph(graph.inputs(), parameters, constants, kept, graph.outputs());
+    }
+
+    /** {@code n} with dead code removed from its subgraphs (their inputs and outputs stay: they are the op's signature). */
+    private Node withLiveSubgraphs(Node n) {
+        List<Graph> subs = new ArrayList<>(n.subgraphs().size());
+        boolean same = true;
+        for (Graph g : n.subgraphs()) {
+            Graph pruned = apply(g);
+            same &= pruned == g;
+            subs.add(pruned);
+        }
+        return same ? n : new Node(n.op(), n.attrs(), n.inputs(), n.outputs(), subs, n.location());
     }
 
     private static Map<Value, Tensor> liveOnly(Map<Value, Tensor> values, Set<Value> live) {
