@@ -1,0 +1,114 @@
+package dev.janus.graph;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.janus.DType;
+import dev.janus.Generator;
+import dev.janus.Shape;
+import dev.janus.Tensor;
+import dev.janus.graph.passes.PassManager;
+import dev.janus.ops.TensorSpec;
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** If/Loop graphs run by the planned executor agree with the interpreter and reuse their buffers. */
+class CompiledControlFlowTest {
+    static final TensorSpec I64 = new TensorSpec(DType.INT64, Shape.scalar());
+
+    static TensorSpec f32(long... dims) {
+        return new TensorSpec(DType.FLOAT32, Shape.of(dims));
+    }
+
+    /** The seed: h = tanh(W h + b) for t < T, T a graph input. */
+    static Graph seedRnn(Tensor w, Tensor b, long hidden, long batch) {
+        return GraphCapture.captureAll(Map.of(w, "W", b, "b"), in -> ControlFlow.forLoop(in[1], List.of(in[0]),
+                (t, carried) -> List.of(w.matmul(carried.get(0)).add(b).tanh())), f32(hidden, batch), I64);
+    }
+
+    static Tensor eagerRnn(Tensor w, Tensor b, Tensor h, long steps) {
+        for (int t = 0; t < steps; t++) {
+            h = w.matmul(h).add(b).tanh();
+        }
+        return h;
+    }
+
+    @Test
+    void seedRnnLoop_oneGraphForEveryT_matchesEagerAndTheInterpreter() {
+        Generator g = new Generator(11);
+        Tensor w = Tensor.randn(g, 16, 16).mul(0.3);
+        Tensor b = Tensor.randn(g, 16, 1);
+        Graph graph = seedRnn(w, b, 16, 4);
+        CompiledGraph compiled = new CompiledGraph(PassManager.forExecution().apply(graph));
+        Executor interpreter = new Executor(graph);
+        Tensor h0 = Tensor.randn(g, 16, 4);
+        for (long steps : new long[] {0, 1, 5, 50, 5}) {
+            Tensor trips = Tensor.scalar(steps, DType.INT64);
+            float[] eager = eagerRnn(w, b, h0, steps).toFloatArray();
+            assertArrayEquals(eager, compiled.run(h0, trips)[0].toFloatArray(), 1e-6f, "T = " + steps);
+            assertArrayEquals(eager, interpreter.run(h0, trips)[0].toFloatArray(), 1e-6f, "T = " + steps);
+        }
+        assertEquals(1, compiled.planCount(), "the trip count is data: one plan serves every T");
+    }
+
+    @Test
+    void loopIterations_reuseTheirBuffers_soAllocationDoesNotGrowWithT() {
+        Generator g = new Generator(12);
+        Tensor w = Tensor.randn(g, 32, 32).mul(0.2);
+        Tensor b = Tensor.randn(g, 32, 1);
+        CompiledGraph compiled = new CompiledGraph(seedRnn(w, b, 32, 8));
+        Tensor h0 = Tensor.randn(g, 32, 8);
+        long short10 = allocatedPerCall(() -> compiled.run(h0, Tensor.scalar(10L, DType.INT64)));
+        long long200 = allocatedPerCall(() -> compiled.run(h0, Tensor.scalar(200L, DType.INT64)));
+        // each iteration produces 3 [32, 8] values (1 KB each); per-iteration allocation would add ~600 KB
+        assertTrue(long200 - short10 < 190 * 200, "10 steps: " + short10 + " B/call, 200 steps: " + long200 + " B/call");
+    }
+
+    @Test
+    void ifAndWhile_planned_matchTheInterpreter() {
+        Graph graph = GraphCapture.captureAll(Map.of(), in -> {
+            Tensor x = in[0];
+            Tensor y = ControlFlow.ifThenElse(x.sum().gt(0.0), () -> List.of(x.exp()), () -> List.of(x.neg())).get(0);
+            // halve until the norm is below 1
+            return ControlFlow.whileLoop(List.of(y), c -> c.get(0).abs().sum().gt(1.0),
+                    c -> List.of(c.get(0).mul(0.5)));
+        }, f32(5));
+        CompiledGraph compiled = new CompiledGraph(graph);
+        Executor interpreter = new Executor(graph);
+        Generator g = new Generator(13);
+        for (int i = 0; i < 6; i++) {
+            Tensor x = Tensor.randn(g, 5).mul(3.0);
+            assertArrayEquals(interpreter.run(x)[0].toFloatArray(), compiled.run(x)[0].toFloatArray(), 0f);
+            assertTrue(compiled.run(x)[0].abs().sum().item() <= 1.0);
+        }
+    }
+
+    @Test
+    void loopWithScannedOutputs_fallsBackToTheInterpreter_withTheSameResults() {
+        Graph graph = GraphCapture.captureAll(Map.of(), in -> ControlFlow.loop(in[1], null, List.of(in[0]),
+                (i, c) -> new ControlFlow.LoopStep(null, List.of(c.get(0).add(1.0)), List.of(c.get(0).mul(2.0)))),
+                f32(3), I64);
+        CompiledGraph compiled = new CompiledGraph(graph);
+        Tensor x = Tensor.of(new float[] {1, 2, 3}, 3);
+        Tensor[] out = compiled.run(x, Tensor.scalar(4L, DType.INT64));
+        assertEquals(Shape.of(4, 3), out[1].shape());
+        assertArrayEquals(new Executor(graph).run(x, Tensor.scalar(4L, DType.INT64))[1].toFloatArray(),
+                out[1].toFloatArray(), 0f);
+    }
+
+    private static long allocatedPerCall(Runnable r) {
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        for (int i = 0; i < 50; i++) {
+            r.run();
+        }
+        long before = mx.getThreadAllocatedBytes(Thread.currentThread().getId());
+        int n = 20;
+        for (int i = 0; i < n; i++) {
+            r.run();
+        }
+        return (mx.getThreadAllocatedBytes(Thread.currentThread().getId()) - before) / n;
+    }
+}
