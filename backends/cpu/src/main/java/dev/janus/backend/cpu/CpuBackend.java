@@ -61,6 +61,42 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public Buffer allocate(DType dtype, long numel) {
+        return CpuBuffer.zeros(dtype, numel);
+    }
+
+    /**
+     * Runs the kernel with {@code out} offered as its output array (see {@link OutputSlot}): every kernel
+     * takes its output from {@link CpuBuffer#allocate}, so it writes straight into {@code out}. A kernel
+     * whose result is not that buffer (reshape's shared input, a reduction's double accumulator) is copied.
+     */
+    @Override
+    public void executeInto(Op op, Attrs a, Buffer[] inputs, TensorSpec[] specs, TensorSpec outSpec, Buffer out) {
+        CpuBuffer o = (CpuBuffer) out;
+        if (o.dtype != outSpec.dtype() || o.length != outSpec.shape().numel()) {
+            throw new IllegalArgumentException("op '" + op.opName() + "' writes " + outSpec + ", but the output buffer is "
+                    + o.dtype.shortName() + " with " + o.length + " elements");
+        }
+        for (Buffer in : inputs) {
+            if (in == out) {
+                throw new IllegalArgumentException("op '" + op.opName() + "': the output buffer is also an input");
+            }
+        }
+        Buffer result;
+        OutputSlot.offer(o);
+        try {
+            result = execute(op, a, inputs, specs, outSpec);
+        } finally {
+            OutputSlot.clear();
+        }
+        if (result != o) {
+            copy(result, o);
+        } else {
+            o.written();
+        }
+    }
+
+    @Override
     public boolean hasNonFinite(Buffer buffer) {
         return ElementwiseKernels.hasNonFinite((CpuBuffer) buffer);
     }

@@ -54,11 +54,51 @@ final class CpuBuffer implements Buffer {
     /** Smaller operands are cheaper to copy than to keep mirrored. */
     private static final int MIRROR_MIN_ELEMENTS = 1 << 14;
 
+    /**
+     * A zero-filled buffer for a kernel's output: the caller's preallocated output when one is offered on
+     * this thread (see {@link OutputSlot}), else a new array.
+     */
     static CpuBuffer allocate(DType dtype, long numel) {
+        CpuBuffer offered = OutputSlot.take(dtype, checkedSize(numel));
+        if (offered != null) {
+            offered.fillZero();
+            return offered;
+        }
+        return fresh(dtype, (int) numel);
+    }
+
+    /**
+     * Like {@link #allocate} for a kernel that writes every element of its output: an offered buffer is
+     * handed over without zeroing (it would be overwritten anyway).
+     */
+    static CpuBuffer allocateOverwritten(DType dtype, long numel) {
+        CpuBuffer offered = OutputSlot.take(dtype, checkedSize(numel));
+        return offered != null ? offered : fresh(dtype, (int) numel);
+    }
+
+    /** A new zero-filled buffer, never the offered output. */
+    static CpuBuffer zeros(DType dtype, long numel) {
+        return fresh(dtype, checkedSize(numel));
+    }
+
+    private static int checkedSize(long numel) {
         if (numel > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("a CPU tensor holds at most 2^31 - 9 elements, asked for " + numel);
         }
-        int n = (int) numel;
+        return (int) numel;
+    }
+
+    private void fillZero() {
+        switch (dtype) {
+            case FLOAT32 -> java.util.Arrays.fill(f32(), 0, length, 0f);
+            case FLOAT64 -> java.util.Arrays.fill(f64(), 0, length, 0d);
+            case INT32 -> java.util.Arrays.fill(i32(), 0, length, 0);
+            case INT64 -> java.util.Arrays.fill(i64(), 0, length, 0L);
+            case BOOL -> java.util.Arrays.fill(bool(), 0, length, (byte) 0);
+        }
+    }
+
+    private static CpuBuffer fresh(DType dtype, int n) {
         Object a = switch (dtype) {
             case FLOAT32 -> new float[n];
             case FLOAT64 -> new double[n];

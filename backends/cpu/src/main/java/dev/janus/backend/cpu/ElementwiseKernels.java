@@ -114,7 +114,7 @@ final class ElementwiseKernels {
     // ------------------------------------------------------------------ unary
 
     static CpuBuffer unary(Op op, CpuBuffer in, DType outType) {
-        CpuBuffer out = CpuBuffer.allocate(outType, in.length);
+        CpuBuffer out = CpuBuffer.allocateOverwritten(outType, in.length);
         int n = in.length;
         switch (op) {
             case IS_NAN, IS_INF -> classify(op, in, out.bool());
@@ -207,7 +207,7 @@ final class ElementwiseKernels {
                     o[i] = (byte) ((nan ? Double.isNaN(a[i]) : Double.isInfinite(a[i])) ? 1 : 0);
                 }
             }
-            default -> { } // integers and bools are never NaN or infinite
+            default -> java.util.Arrays.fill(o, (byte) 0); // integers and bools are never NaN or infinite
         }
     }
 
@@ -232,7 +232,7 @@ final class ElementwiseKernels {
     // ------------------------------------------------------------------ cast
 
     static CpuBuffer cast(CpuBuffer in, DType to) {
-        CpuBuffer out = CpuBuffer.allocate(to, in.length);
+        CpuBuffer out = CpuBuffer.allocateOverwritten(to, in.length);
         int n = in.length;
         if (in.dtype == to) {
             System.arraycopy(in.array, 0, out.array, 0, n);
@@ -280,7 +280,7 @@ final class ElementwiseKernels {
     // ------------------------------------------------------------------ binary
 
     static CpuBuffer binary(Op op, CpuBuffer a, long[] aShape, CpuBuffer b, long[] bShape, DType outType, long[] outShape) {
-        CpuBuffer out = CpuBuffer.allocate(outType, Shapes.numel(outShape));
+        CpuBuffer out = CpuBuffer.allocateOverwritten(outType, Shapes.numel(outShape));
         long[][] strides = {Strided.broadcast(aShape, outShape), Strided.broadcast(bShape, outShape), Strided.contiguous(outShape)};
         boolean compare = outType == DType.BOOL;
         int cost = op == Op.POW ? 16 : 1;
@@ -376,7 +376,7 @@ final class ElementwiseKernels {
     // ------------------------------------------------------------------ where
 
     static CpuBuffer where(CpuBuffer c, long[] cShape, CpuBuffer a, long[] aShape, CpuBuffer b, long[] bShape, long[] outShape) {
-        CpuBuffer out = CpuBuffer.allocate(a.dtype, Shapes.numel(outShape));
+        CpuBuffer out = CpuBuffer.allocateOverwritten(a.dtype, Shapes.numel(outShape));
         long[][] strides = {Strided.broadcast(cShape, outShape), Strided.broadcast(aShape, outShape),
                 Strided.broadcast(bShape, outShape), Strided.contiguous(outShape)};
         byte[] cond = c.bool();

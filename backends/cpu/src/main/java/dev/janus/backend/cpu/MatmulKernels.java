@@ -11,16 +11,23 @@ final class MatmulKernels {
     private MatmulKernels() {}
 
     static CpuBuffer matmul(CpuBuffer a, long[] aShape, boolean ta, CpuBuffer b, long[] bShape, boolean tb, long[] outShape) {
+        CpuBuffer out = CpuBuffer.allocateOverwritten(a.dtype, Shapes.numel(outShape)); // GEMM writes every element
+        matmulInto(a, aShape, ta, b, bShape, tb, outShape, out);
+        return out;
+    }
+
+    /** The product written into {@code out} (every element; {@code out} is not an operand). */
+    static void matmulInto(CpuBuffer a, long[] aShape, boolean ta, CpuBuffer b, long[] bShape, boolean tb, long[] outShape,
+            CpuBuffer out) {
         int r = outShape.length;
         int m = (int) outShape[r - 2];
         int n = (int) outShape[r - 1];
         int k = (int) aShape[aShape.length - (ta ? 2 : 1)];
-        CpuBuffer out = CpuBuffer.allocate(a.dtype, Shapes.numel(outShape));
         long[] batch = java.util.Arrays.copyOf(outShape, r - 2);
         long batches = Shapes.numel(batch);
         if (Shapes.numel(bShape, 0, bShape.length - 2) == 1 && !ta) {
             gemm(a, 0, false, b, 0, tb, out, 0, (int) (batches * m), n, k);
-            return out;
+            return;
         }
         long[] aBatch = java.util.Arrays.copyOf(aShape, aShape.length - 2);
         long[] bBatch = java.util.Arrays.copyOf(bShape, bShape.length - 2);
@@ -42,7 +49,6 @@ final class MatmulKernels {
                 counter[d] = 0;
             }
         }
-        return out;
     }
 
     private static void gemm(CpuBuffer a, int ao, boolean ta, CpuBuffer b, int bo, boolean tb, CpuBuffer c, int co,

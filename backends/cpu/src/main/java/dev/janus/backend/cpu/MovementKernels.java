@@ -62,7 +62,7 @@ final class MovementKernels {
     }
 
     static CpuBuffer concat(CpuBuffer[] ins, long[][] inShapes, int axis, long[] outShape) {
-        CpuBuffer out = CpuBuffer.allocate(ins[0].dtype, Shapes.numel(outShape));
+        CpuBuffer out = CpuBuffer.allocateOverwritten(ins[0].dtype, Shapes.numel(outShape));
         long[] dst = Strided.contiguous(outShape);
         long offset = 0;
         for (int i = 0; i < ins.length; i++) {
@@ -73,7 +73,7 @@ final class MovementKernels {
     }
 
     private static CpuBuffer gatherView(CpuBuffer in, long base, long[] strides, long[] outShape) {
-        CpuBuffer out = CpuBuffer.allocate(in.dtype, Shapes.numel(outShape));
+        CpuBuffer out = CpuBuffer.allocateOverwritten(in.dtype, Shapes.numel(outShape));
         Strided.copy(in.array, base, strides, out.array, 0, Strided.contiguous(outShape), outShape);
         return out;
     }
