@@ -5,6 +5,8 @@ import dev.janus.Shape;
 import dev.janus.ops.TensorSpec;
 import dev.janus.spi.Backend;
 import dev.janus.spi.Buffer;
+import dev.janus.spi.ElementwiseProgram;
+import dev.janus.spi.FusedKernel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -81,7 +83,61 @@ final class ControlSteps {
         Graph kernel = n.subgraphs().get(0);
         PlannedGraph plan = new PlannedGraph(kernel, kernel.inputs(), inSpecs, backend);
         int[] outs = defineOutputs(n, plan.outputSpecs, slotOf, specs);
-        return new FusedStep(n, in, outs, plan);
+        FusedKernel compiled = outs.length == 1 ? compile(kernel, inSpecs, plan.outputSpecs[0], backend) : null;
+        return compiled != null ? new CompiledFusedStep(n, in, outs[0], compiled) : new FusedStep(n, in, outs, plan);
+    }
+
+    /** The backend's single-loop kernel for {@code kernel}'s chain, or null when it cannot compile it. */
+    private static FusedKernel compile(Graph kernel, TensorSpec[] inSpecs, TensorSpec out, Backend backend) {
+        Map<Value, Integer> index = new java.util.IdentityHashMap<>();
+        List<Shape> inputShapes = new ArrayList<>();
+        for (int i = 0; i < inSpecs.length; i++) {
+            index.put(kernel.inputs().get(i), i);
+            inputShapes.add(inSpecs[i].shape());
+        }
+        List<ElementwiseProgram.Step> steps = new ArrayList<>();
+        for (Node m : kernel.nodes()) {
+            int[] args = new int[m.inputs().size()];
+            for (int a = 0; a < args.length; a++) {
+                Integer k = index.get(m.inputs().get(a));
+                if (k == null) {
+                    return null; // reads a constant of the kernel itself: leave it to the nested plan
+                }
+                args[a] = k;
+            }
+            index.put(m.output(), inSpecs.length + steps.size());
+            steps.add(ElementwiseProgram.Step.of(m.op(), m.attrs(), args));
+        }
+        if (kernel.outputs().size() != 1 || index.get(kernel.outputs().get(0)) == null
+                || index.get(kernel.outputs().get(0)) != inSpecs.length + steps.size() - 1) {
+            return null;
+        }
+        try {
+            return backend.compileElementwise(new ElementwiseProgram(out.dtype(), out.shape(), inputShapes, steps));
+        } catch (IllegalArgumentException notAProgram) {
+            return null;
+        }
+    }
+
+    /** A fused chain compiled by the backend into one loop. */
+    record CompiledFusedStep(Node node, int[] reads, int out, FusedKernel kernel) implements PlannedGraph.Step {
+        @Override
+        public int[] writes() {
+            return new int[] {out};
+        }
+
+        @Override
+        public void run(PlannedGraph plan, PlannedGraph.Workspace ws, int index) {
+            Buffer[] a = ws.args[index];
+            for (int i = 0; i < reads.length; i++) {
+                a[i] = ws.slots[reads[i]];
+            }
+            try {
+                kernel.run(a, ws.slots[out]);
+            } catch (RuntimeException e) {
+                throw new GraphExecutionException(node, e);
+            }
+        }
     }
 
     private static int[] defineOutputs(Node n, TensorSpec[] types, Map<Value, Integer> slotOf, List<TensorSpec> specs) {

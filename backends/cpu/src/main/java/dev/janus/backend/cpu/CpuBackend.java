@@ -9,6 +9,8 @@ import dev.janus.ops.ShapeRules;
 import dev.janus.ops.TensorSpec;
 import dev.janus.spi.Backend;
 import dev.janus.spi.Buffer;
+import dev.janus.spi.ElementwiseProgram;
+import dev.janus.spi.FusedKernel;
 
 /**
  * The CPU backend: Java kernels split across cores above a size threshold, GEMM through OpenBLAS. This
@@ -94,6 +96,11 @@ public final class CpuBackend implements Backend {
         } else {
             o.written();
         }
+    }
+
+    @Override
+    public FusedKernel compileElementwise(ElementwiseProgram program) {
+        return ElementwiseCompiler.compile(program);
     }
 
     @Override
