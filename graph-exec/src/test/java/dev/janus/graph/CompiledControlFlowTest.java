@@ -102,6 +102,21 @@ class CompiledControlFlowTest {
                 out[1].toFloatArray(), 0f);
     }
 
+    @Test
+    void toDot_drawsSubgraphsAsClusters_withEdgesFromCapturedValues() {
+        Tensor w = Tensor.randn(new Generator(14), 4, 4);
+        Tensor b = Tensor.randn(new Generator(15), 4, 1);
+        Graph graph = seedRnn(w, b, 4, 2);
+        String dot = graph.toDot();
+        assertTrue(dot.contains("subgraph cluster_"), dot);
+        assertTrue(dot.contains("label=\"loop 0\""), dot);
+        assertTrue(dot.contains("tanh"), dot);
+        assertTrue(dot.contains("[style=dashed]"), dot);
+        // W is a parameter of the top-level graph, read inside the body
+        String wNode = "p" + graph.parameters().keySet().iterator().next().id();
+        assertTrue(dot.contains(wNode + " -> n"), dot);
+    }
+
     private static long allocatedPerCall(Runnable r) {
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         for (int i = 0; i < 50; i++) {
