@@ -77,4 +77,18 @@ class ControlFlowPassesTest {
             }
         }
     }
+
+    @Test
+    void forExecution_elementwiseAfterALoopWithTwoCarriedValues_fusesAroundIt() {
+        Graph g = GraphCapture.captureAll(Map.of(), in -> {
+            List<Tensor> out = ControlFlow.forLoop(in[1], List.of(in[0], in[0].sum()),
+                    (i, c) -> List.of(c.get(0).mul(0.5), c.get(1).add(1.0)));
+            return List.of(out.get(0).exp().add(out.get(1)));
+        }, f64(3), ControlFlowExecutorTest.I64);
+        Graph optimized = PassManager.forExecution().apply(g);
+        optimized.verify();
+        Tensor x = Tensor.of(new double[] {1, 2, 3});
+        assertArrayEquals(new Executor(g).run(x, i64(2))[0].toDoubleArray(),
+                new Executor(optimized).run(x, i64(2))[0].toDoubleArray(), 1e-12);
+    }
 }

@@ -110,7 +110,7 @@ final class FusionGroups {
             grew = false;
             for (Value v : new ArrayList<>(readsInGroup.keySet())) {
                 Node p = producer.get(v);
-                if (p == null || group.contains(p) || taken.contains(p) || outputs.contains(v)
+                if (p == null || group.contains(p) || taken.contains(p) || outputs.contains(v) || p.outputs().size() != 1
                         || !readsInGroup.get(v).equals(readers.get(v)) || !p.output().spec().equals(type)) {
                     continue;
                 }
