@@ -75,7 +75,7 @@ final class MethodFacts {
     }
 
     boolean inTry(int pc) {
-        return inTry[pc];
+        return pc >= 0 && pc < inTry.length && inTry[pc];
     }
 
     /** The name of local variable {@code var} at {@code pc} from the debug table, else {@code "local #var"}. */

@@ -5,6 +5,7 @@ import dev.janus.graph.CompiledGraph;
 import dev.janus.graph.Graph;
 import dev.janus.graph.GraphCapture;
 import dev.janus.graph.InputSpec;
+import dev.janus.graph.passes.EliminateDeadCode;
 import dev.janus.graph.passes.PassManager;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -115,6 +116,7 @@ public final class TracedFunction<O> {
         } catch (TraceThrow t) {
             throw t.toTraceException();
         }
+        g = PassManager.of(new EliminateDeadCode()).apply(g); // drops what the tracer recorded but nothing reads
         List<Guard> guards = new ArrayList<>(sig.guards());
         session.readGuards().stream().filter(x -> !guards.contains(x)).forEach(guards::add);
         CompiledGraph compiled = new CompiledGraph(PassManager.forExecution().apply(g));

@@ -140,6 +140,10 @@ final class ValueOps extends Interpreter<TraceValue> {
         for (TraceValue v : values) {
             args.add(v.resolved());
         }
+        if (act.facts.inTry(act.pc) && args.stream().anyMatch(TraceValue::isSymbolic)) {
+            throw act.error("code on traced values inside a try block", "a graph cannot catch exceptions (its errors "
+                    + "surface when it runs); move the try/catch out of the traced code");
+        }
         if (insn instanceof MethodInsnNode m) {
             return Calls.invoke(act, m, args);
         } else if (insn instanceof InvokeDynamicInsnNode d) {
