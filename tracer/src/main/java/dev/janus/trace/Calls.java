@@ -41,6 +41,9 @@ final class Calls {
             return new Sym(s.tensor(), s.kind(), true);
         }
         Class<?> owner = Reflect.load(insn.owner, act.loader(), false);
+        if (Framework.isIo(owner)) { // before resolving: System.out may be any PrintStream subclass
+            throw act.error("an I/O call " + owner.getSimpleName() + "." + insn.name, LibraryCalls.IO_FIX);
+        }
         Method target = target(act, insn, owner, args);
         Class<?> declaring = target.getDeclaringClass();
         if (Framework.isUserCode(declaring)) {

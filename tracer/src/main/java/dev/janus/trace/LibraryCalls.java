@@ -35,6 +35,8 @@ final class LibraryCalls {
     private static final Set<String> MUTATORS = Set.of("add", "addAll", "addFirst", "addLast", "put", "putAll",
             "putIfAbsent", "remove", "removeIf", "removeAll", "retainAll", "set", "clear", "push", "pop", "offer",
             "poll", "replaceAll", "sort", "compute", "computeIfAbsent", "computeIfPresent", "merge");
+    static final String IO_FIX = "the graph would not repeat it when it runs; move I/O out of the traced method "
+            + "(print the traced function's results instead)";
     private static final Set<String> SHAPE_READS = Set.of("dim", "shape", "numel");
 
     static TraceValue execute(Activation act, MethodInsnNode insn, Class<?> owner, Method target, List<TraceValue> args) {
@@ -60,8 +62,7 @@ final class LibraryCalls {
     private static void refuse(Activation act, MethodInsnNode insn, Class<?> owner, Method target, List<TraceValue> args,
             String name) {
         if (Framework.isIo(owner) || Framework.isIo(target.getDeclaringClass())) {
-            throw act.error("an I/O call " + name, "the graph would not repeat it when it runs; move I/O out of the "
-                    + "traced method (print the traced function's results instead)");
+            throw act.error("an I/O call " + name, IO_FIX);
         }
         for (TraceValue v : args) {
             if (v instanceof TraceValue.Lambda l) {

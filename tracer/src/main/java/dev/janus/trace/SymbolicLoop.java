@@ -125,7 +125,7 @@ final class SymbolicLoop {
             this.counted = counted;
             this.vars = vars;
             this.kinds = new char[vars.length];
-            this.what = "the data-dependent loop at " + act.location(testPc);
+            this.what = "the data-dependent loop (" + act.location(testPc) + ")";
         }
 
         List<Tensor> initial() {

@@ -93,8 +93,9 @@ final class ValueOps extends Interpreter<TraceValue> {
                     x.isSymbolic() ? Scalars.unary(act, insn, x) : Concrete.prim(Arithmetic.unary(insn, ((Concrete) x).value()));
             case IFEQ, IFNE, IFLT, IFGE, IFGT, IFLE, IFNULL, IFNONNULL, TABLESWITCH, LOOKUPSWITCH, IRETURN, LRETURN,
                     FRETURN, DRETURN, ARETURN, ATHROW -> null;
-            case PUTSTATIC -> throw act.error("a write to static field " + ((FieldInsnNode) insn).name, "the graph "
-                    + "cannot replay writes to Java state; return the value instead");
+            case PUTSTATIC -> throw act.error("a write to static field " + Type.getObjectType(((FieldInsnNode) insn).owner)
+                    .getClassName().replaceAll(".*[.$]", "") + "." + ((FieldInsnNode) insn).name, "the graph cannot replay "
+                    + "writes to Java state; return the value instead");
             case GETFIELD -> Heap.getField(act, (FieldInsnNode) insn, x);
             case NEWARRAY, ANEWARRAY -> Heap.newArray(act, insn, x);
             case ARRAYLENGTH -> Heap.arrayLength(act, x);
