@@ -54,7 +54,12 @@ public record Guard(int arg, String argName, Kind kind, int dim, Object expected
     }
 
     private String differs(String what, Object was, Object now) {
-        return Objects.equals(was, now) ? null : who() + ": " + what + " was " + show(was) + ", now " + show(now);
+        if (Objects.equals(was, now)) {
+            return null;
+        }
+        boolean sameText = show(was).equals(show(now));
+        return who() + ": " + what + " was " + show(was) + (sameText ? " (" + typeName(was) + ")" : "") + ", now "
+                + show(now) + (sameText ? " (" + typeName(now) + ")" : "");
     }
 
     private String notTensor(Object actual) {

@@ -47,7 +47,7 @@ final class Heap {
                     + "before tracing", "the graph cannot replay writes to Java objects; return the value from the "
                     + "traced method instead, or keep state in a registered buffer");
         }
-        requireOutsideSymbolicRegion(act, "a write to field " + insn.name);
+        requireFreshInRegion(act, o, "a write to field " + insn.name);
         Field f = Reflect.field(Reflect.load(insn.owner, act.loader(), false), insn.name);
         try {
             f.set(o, Reflect.toJava(javaValue(act, value, "stores"), f.getType()));
@@ -132,7 +132,7 @@ final class Heap {
             throw act.error("a write into a Java array created before tracing", "the graph cannot replay writes to "
                     + "Java arrays; build a new array in the traced code, or use a tensor");
         }
-        requireOutsideSymbolicRegion(act, "a write into a Java array");
+        requireFreshInRegion(act, a, "a write into a Java array");
         int i = index(act, index, a);
         try {
             Array.set(a, i, Reflect.toJava(javaValue(act, value, "stores"), a.getClass().getComponentType()));
@@ -204,9 +204,11 @@ final class Heap {
                 + "data-dependent values in tensors (Tensor.stack or cat to collect them)");
     }
 
-    static void requireOutsideSymbolicRegion(Activation act, String what) {
-        if (act.session.inSymbolicRegion()) {
-            throw act.error(what + " inside a data-dependent branch or loop body", "the branch or body is recorded "
+    /** Inside a data-dependent region, writes go only to objects created in it (a varargs array, a fresh list). */
+    static void requireFreshInRegion(Activation act, Object target, String what) {
+        if (act.session.inSymbolicRegion() && !act.session.createdInCurrentRegion(target)) {
+            throw act.error(what + " inside a data-dependent branch or loop body, on an object created before it", "the "
+                    + "branch or body is recorded "
                     + "once, so the Java side effect would happen once whatever the data; carry the values as tensors "
                     + "(a loop can concatenate onto a carried tensor) instead");
         }

@@ -76,8 +76,7 @@ final class LibraryCalls {
         if (act.session.inSymbolicRegion() && insn.getOpcode() != INVOKESTATIC && MUTATORS.contains(insn.name)) {
             Object r = ((Concrete) args.get(0)).value();
             if (r instanceof Collection<?> || r instanceof Map<?, ?> || r instanceof Iterator<?>) {
-                Heap.requireOutsideSymbolicRegion(act, "a change to a Java " + r.getClass().getSimpleName() + " ("
-                        + insn.name + ")");
+                Heap.requireFreshInRegion(act, r, "a change (" + insn.name + ") to a Java " + r.getClass().getSimpleName());
             }
         }
     }

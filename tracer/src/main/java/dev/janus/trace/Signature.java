@@ -74,6 +74,10 @@ final class Signature {
             specs.add(new InputSpec(inputName, new TensorSpec(Sym.dtypeOf(kind), Shape.scalar()), 0L));
             inputs.add(new Input(i, kind, boxed));
             guards.add(new Guard(i, name, Guard.Kind.SCALAR_TYPE, -1, v.getClass()));
+        } else if (paramTypes[i].getSort() != Type.OBJECT && paramTypes[i].getSort() != Type.ARRAY
+                && (v == null || !Type.getType(v.getClass()).equals(boxOf(paramTypes[i])))) {
+            throw new IllegalArgumentException("argument " + i + (name != null ? " (" + name + ")" : "") + " is a "
+                    + paramTypes[i].getClassName() + " parameter, got " + (v == null ? "null" : v.getClass().getSimpleName()));
         } else if (v == null || v instanceof Number || v instanceof Boolean || v instanceof Character
                 || v instanceof String || v instanceof Enum<?> || v instanceof DType) {
             guards.add(new Guard(i, name, Guard.Kind.VALUE, -1, v));
@@ -87,6 +91,19 @@ final class Signature {
 
     int arity() {
         return examples.length;
+    }
+
+    private static Type boxOf(Type primitive) {
+        return Type.getObjectType(switch (primitive.getSort()) {
+            case Type.BOOLEAN -> "java/lang/Boolean";
+            case Type.CHAR -> "java/lang/Character";
+            case Type.BYTE -> "java/lang/Byte";
+            case Type.SHORT -> "java/lang/Short";
+            case Type.INT -> "java/lang/Integer";
+            case Type.LONG -> "java/lang/Long";
+            case Type.FLOAT -> "java/lang/Float";
+            default -> "java/lang/Double";
+        });
     }
 
     List<InputSpec> inputSpecs() {

@@ -1,8 +1,9 @@
 package dev.janus.trace;
 
 import dev.janus.Tensor;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -14,14 +15,19 @@ final class TraceSession {
     /** More nested user calls than this is taken for runaway recursion. */
     static final int MAX_CALL_DEPTH = 200;
 
-    /** Objects and arrays created by the traced code: the only Java objects it may write to. */
-    private final Set<Object> created = Collections.newSetFromMap(new IdentityHashMap<>());
+    /**
+     * Objects and arrays created by the traced code, the only Java objects it may write to, each with a
+     * creation number: inside a data-dependent branch or loop body only those created there may be written.
+     */
+    private final Map<Object, Long> created = new IdentityHashMap<>();
+    private long createdCount;
+    /** The creation number at which each enclosing data-dependent region began, innermost last. */
+    private final Deque<Long> regionStarts = new ArrayDeque<>();
     /** The graph inputs, by tensor identity: argument index and name. */
     private final Map<Tensor, Integer> inputArgs = new IdentityHashMap<>();
     private final List<String> argNames;
     /** Guards the traced code added by reading sizes of dynamic dims. */
     private final Set<Guard> readGuards = new LinkedHashSet<>();
-    private int symbolicDepth;
     private int callDepth;
 
     TraceSession(List<String> argNames) {
@@ -29,11 +35,17 @@ final class TraceSession {
     }
 
     void created(Object o) {
-        created.add(o);
+        created.putIfAbsent(o, createdCount++);
     }
 
     boolean wasCreated(Object o) {
-        return created.contains(o);
+        return created.containsKey(o);
+    }
+
+    /** True when {@code o} was created inside the innermost data-dependent region (or anywhere, outside one). */
+    boolean createdInCurrentRegion(Object o) {
+        Long n = created.get(o);
+        return n != null && (regionStarts.isEmpty() || n >= regionStarts.peekLast());
     }
 
     void input(Tensor symbolic, int argIndex) {
@@ -60,15 +72,15 @@ final class TraceSession {
 
     /** True while recording a data-dependent branch or loop body, where Java side effects would run once. */
     boolean inSymbolicRegion() {
-        return symbolicDepth > 0;
+        return !regionStarts.isEmpty();
     }
 
     void enterSymbolicRegion() {
-        symbolicDepth++;
+        regionStarts.addLast(createdCount);
     }
 
     void exitSymbolicRegion() {
-        symbolicDepth--;
+        regionStarts.removeLast();
     }
 
     void enterCall(Activation a) {

@@ -184,10 +184,11 @@ record TraceTarget(Class<?> owner, String name, String desc, int opcode, List<Ob
     }
 
     /** Dotted names for the parameters of the modules the call starts from ({@code fc1.weight}). */
-    Map<Tensor, String> parameterNames() {
+    Map<Tensor, String> parameterNames(Object[] args) {
         Map<Tensor, String> names = new IdentityHashMap<>();
         List<Object> roots = new ArrayList<>(bound);
         roots.add(receiver);
+        roots.addAll(Arrays.asList(args));
         for (Object o : roots) {
             if (o instanceof Module m) {
                 GraphCapture.namesOf(m).forEach(names::putIfAbsent);

@@ -105,7 +105,7 @@ public final class TracedFunction<O> {
         ReturnPlan[] plan = new ReturnPlan[1];
         Graph g;
         try {
-            g = GraphCapture.captureAll(target.parameterNames(), in -> {
+            g = GraphCapture.captureAll(target.parameterNames(args), in -> {
                 List<TraceValue> all = target.fullArgs(sig.abstractArgs(in, session));
                 TraceValue ret = Activation.invokeTop(session, target.owner(), target.name(), target.desc(),
                         target.opcode(), all);

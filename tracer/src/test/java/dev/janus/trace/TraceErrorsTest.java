@@ -44,7 +44,7 @@ class TraceErrorsTest {
         return Stream.of(
                 Arguments.of("breakOnData", "@break", "a break or return under a data-dependent condition inside the "
                         + "data-dependent loop ("),
-                Arguments.of("appendInLoop", "@append", "a change to a Java ArrayList (add) inside a data-dependent"),
+                Arguments.of("appendInLoop", "@append", "a change (add) to a Java ArrayList inside a data-dependent"),
                 Arguments.of("nullCarried", "@null-carried", "local variable 'last', which holds null"));
     }
 

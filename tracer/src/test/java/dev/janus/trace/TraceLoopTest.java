@@ -59,4 +59,14 @@ class TraceLoopTest {
         assertEquals(3, count(f.graph(), Op.RELU));
         assertClose(loops.unrolled(x), f.call(x));
     }
+
+    @Test
+    void objectsCreatedInsideALoopBody_mayBeFilledThere() {
+        TracedFunction<Tensor> f = Tracer.trace(TraceOptions.defaults().dynamicScalars(1),
+                TraceModels.Loops::freshObjects, loops, x, 2);
+        assertEquals(1, count(f.graph(), Op.LOOP));
+        for (int n : new int[] {0, 3}) {
+            assertClose(loops.freshObjects(x, n), f.call(x, n));
+        }
+    }
 }

@@ -112,12 +112,36 @@ final class TraceModels {
             return acc.add(weight);
         }
 
+        /** Varargs arrays and a list created inside data-dependent code may be filled there. */
+        public Tensor freshObjects(Tensor x, int n) {
+            Tensor h = x.reshape(2, -1);
+            for (int i = 0; i < n; i++) {
+                java.util.List<Tensor> parts = new java.util.ArrayList<>();
+                parts.add(h.permute(1, 0).permute(1, 0));
+                parts.add(h.mul(0.5));
+                h = Tensor.cat(1, parts.get(0), parts.get(1)).narrow(1, 0, 2).tanh();
+            }
+            return h.reshape(-1);
+        }
+
         /** A loop over a concrete count: unrolled. */
         public Tensor unrolled(Tensor x) {
             for (int i = 0; i < 3; i++) {
                 x = x.mul(2.0).relu();
             }
             return x;
+        }
+    }
+
+    /** A user subclass of a library layer whose override calls the library's method with super. */
+    static final class ScaledLinear extends Linear {
+        ScaledLinear() {
+            super(3, 2);
+        }
+
+        @Override
+        public Tensor forward(Tensor x) {
+            return super.forward(x).mul(2.0); // @super
         }
     }
 

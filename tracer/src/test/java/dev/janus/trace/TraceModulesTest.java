@@ -61,4 +61,37 @@ class TraceModulesTest {
         TracedFunction<Tensor> f = Tracer.trace((TraceModels.Net n, Tensor in) -> n.forward(in).relu(), net, x);
         assertArrayEquals(net.forward(x).relu().toFloatArray(), f.call(x).toFloatArray(), 1e-5f);
     }
+
+    @Test
+    void superCallIntoALibraryLayer_runsTheLibraryMethodNotTheOverride() {
+        TraceModels.ScaledLinear layer = new TraceModels.ScaledLinear();
+        Tensor in = Tensor.randn(new Generator(5), 4, 3);
+        TracedFunction<Tensor> f = Tracer.trace(TraceModels.ScaledLinear::forward, layer, in);
+        assertArrayEquals(layer.forward(in).toFloatArray(), f.call(in).toFloatArray(), 1e-6f);
+        assertTrue(f.graph().toString().contains("# " + SourceLines.at("TraceModels.java", "@super")), f.graph().toString());
+    }
+
+    @Test
+    void staticMethodByName_isTraced() {
+        TracedFunction<Object> f = Tracer.trace(TraceModels.Net.class, "center", x);
+        assertArrayEquals(TraceModels.Net.center(x).toFloatArray(), ((Tensor) f.call(x)).toFloatArray(), 1e-6f);
+    }
+
+    @Test
+    void libraryLayerItself_isExecutedOnSymbolicInputs() {
+        dev.janus.nn.Linear fc = new dev.janus.nn.Linear(8, 2);
+        TracedFunction<Object> f = Tracer.trace(fc, "forward", x);
+        assertArrayEquals(fc.forward(x).toFloatArray(), ((Tensor) f.call(x)).toFloatArray(), 1e-6f);
+        assertTrue(f.graph().toString().contains("%weight"), f.graph().toString());
+    }
+
+    @Test
+    void argumentOfTheWrongType_isRejectedNamingIt() {
+        TraceModels.Rnn rnn = new TraceModels.Rnn(2, 1);
+        Tensor h = Tensor.randn(new Generator(1), 2, 1);
+        TracedFunction<Tensor> f = Tracer.trace(TraceModels.Rnn::forward, rnn, h, 2);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> f.call(h, 2L));
+        assertTrue(e.getMessage().contains("argument 1 (steps) is a int parameter, got Long"), e.getMessage());
+    }
 }
