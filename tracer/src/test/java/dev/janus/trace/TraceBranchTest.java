@@ -73,4 +73,23 @@ class TraceBranchTest {
         assertEquals(1, count(f.graph(), Op.RELU));
         assertClose(gate.bySize(negative), f.call(negative));
     }
+
+    @Test
+    void andOfTwoDataDependentTests_nestsIfs_andMatchesEagerEveryWay() {
+        TracedFunction<Tensor> f = Tracer.trace(TraceModels.Gate::both, gate, positive, positive);
+        assertEquals(2, count(f.graph(), Op.IF), f.graph().toString());
+        for (Tensor x : List.of(positive, negative)) {
+            for (Tensor y : List.of(positive, negative)) {
+                assertClose(gate.both(x, y), f.call(x, y));
+            }
+        }
+    }
+
+    @Test
+    void booleanFromADataDependentComparison_isChosenWhenTheGraphRuns() {
+        TracedFunction<Tensor> f = Tracer.trace(TraceModels.Gate::flag, gate, positive);
+        for (Tensor x : List.of(positive, negative)) {
+            assertClose(gate.flag(x), f.call(x));
+        }
+    }
 }

@@ -27,7 +27,8 @@ class TraceErrorsTest {
                 Arguments.of("throwOnData", "@throw", "a throw under a data-dependent condition"),
                 Arguments.of("concatNumber", "@concat", "string concatenation with a data-dependent number"),
                 Arguments.of("readValues", "@values", "needs the values of a tensor being traced"),
-                Arguments.of("switchOnData", "@switch", "a switch on a data-dependent value"));
+                Arguments.of("switchOnData", "@switch", "a switch on a data-dependent value"),
+                Arguments.of("breakMidLoop", "@break-mid", "a data-dependent exit from a loop"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -81,6 +82,7 @@ class TraceErrorsTest {
             case "throwOnData" -> m.throwOnData(x);
             case "concatNumber" -> m.concatNumber(x);
             case "readValues" -> m.readValues(x);
+            case "breakMidLoop" -> m.breakMidLoop(x);
             default -> m.switchOnData(x);
         };
     }

@@ -69,4 +69,14 @@ class TraceLoopTest {
             assertClose(loops.freshObjects(x, n), f.call(x, n));
         }
     }
+
+    @Test
+    void whileTrueWithABreakEndingTheBody_isADoWhileLoop() {
+        TracedFunction<Tensor> f = Tracer.trace(TraceModels.Loops::halveUntilSmall, loops, x);
+        assertEquals(1, count(f.graph(), Op.LOOP), f.graph().toString());
+        for (float scale : new float[] {1f, 0.01f, 40f}) {
+            Tensor in = x.mul((double) scale);
+            assertClose(loops.halveUntilSmall(in), f.call(in));
+        }
+    }
 }

@@ -59,6 +59,21 @@ final class TraceModels {
             return x.mul(3.0);
         }
 
+        /** Two data-dependent tests joined by {@code &&}: an if nested in the first if's then side. */
+        public Tensor both(Tensor x, Tensor y) {
+            if (x.sum().item() > 0 && y.sum().item() > 0) {
+                return x.add(y);
+            }
+            return x.sub(y);
+        }
+
+        /** A boolean variable from a data-dependent comparison, tested later. */
+        public Tensor flag(Tensor x) {
+            boolean positive = x.sum().item() > 0;
+            Tensor y = x.mul(3.0);
+            return positive ? y : y.neg();
+        }
+
         /** A condition on a size, known while tracing: followed, not recorded. */
         public Tensor bySize(Tensor x) {
             if (x.dim(0) > 2) {
@@ -94,6 +109,17 @@ final class TraceModels {
             do {
                 x = x.mul(2.0);
             } while (x.abs().max().item() < 10.0);
+            return x;
+        }
+
+        /** {@code while (true)} with a data-dependent {@code break} at the end of the body: a do-while loop. */
+        public Tensor halveUntilSmall(Tensor x) {
+            while (true) {
+                x = x.mul(0.5);
+                if (x.abs().sum().item() < 1) {
+                    break;
+                }
+            }
             return x;
         }
 
