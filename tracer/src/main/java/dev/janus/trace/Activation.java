@@ -148,6 +148,7 @@ final class Activation {
                 continue;
             }
             checkInside(region, p);
+            session.step(this);
             try (Janus.Scope here = SourceLocation.withOverride(location(p))) {
                 Outcome o = step(f, insn, p, region);
                 if (o instanceof Outcome.Returned) {

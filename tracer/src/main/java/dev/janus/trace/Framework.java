@@ -35,10 +35,17 @@ final class Framework {
         return JANUS_PACKAGES.contains(pkg);
     }
 
+    private static final ClassValue<Boolean> USER_CODE = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> c) {
+            return !c.isArray() && !c.isPrimitive() && !isFramework(c.getName()) && !Proxy.isProxyClass(c)
+                    && ClassFiles.readable(c);
+        }
+    };
+
     /** True when the tracer interprets {@code c}'s methods rather than executing them. */
     static boolean isUserCode(Class<?> c) {
-        return !c.isArray() && !c.isPrimitive() && !isFramework(c.getName()) && !Proxy.isProxyClass(c)
-                && ClassFiles.readable(c);
+        return USER_CODE.get(c);
     }
 
     /** True for a class whose methods do input or output (files, streams, sockets, the console). */

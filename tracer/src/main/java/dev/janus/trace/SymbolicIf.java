@@ -66,8 +66,7 @@ final class SymbolicIf {
             outs = ControlFlow.ifThenElse(cond, () -> sides.run(p + 1, true), () -> sides.run(target, false));
         } catch (IllegalArgumentException e) {
             act.pc = p;
-            throw act.error("a data-dependent if whose sides give different types", e.getMessage()
-                    + "; make both sides assign values of the same dtype and shape", e);
+            throw act.error("a data-dependent if that cannot be recorded", e.getMessage(), e);
         }
         return sides.merged(outs, dead);
     }

@@ -91,7 +91,7 @@ final class SymbolicLoop {
             outs = ControlFlow.loop(trip, cond0, body.initial(), body::step);
         } catch (IllegalArgumentException e) {
             act.pc = p;
-            throw act.error("a data-dependent loop whose body changes the type of a carried value", e.getMessage(), e);
+            throw act.error("a data-dependent loop that cannot be recorded", e.getMessage(), e);
         } finally {
             act.pc = p;
         }

@@ -14,6 +14,8 @@ import java.util.Set;
 final class TraceSession {
     /** More nested user calls than this is taken for runaway recursion. */
     static final int MAX_CALL_DEPTH = 200;
+    /** More interpreted instructions than this is taken for a loop that does not end. */
+    static final long MAX_INSTRUCTIONS = 50_000_000L;
 
     /**
      * Objects and arrays created by the traced code, the only Java objects it may write to, each with a
@@ -29,6 +31,7 @@ final class TraceSession {
     /** Guards the traced code added by reading sizes of dynamic dims. */
     private final Set<Guard> readGuards = new LinkedHashSet<>();
     private int callDepth;
+    private long instructions;
 
     TraceSession(List<String> argNames) {
         this.argNames = argNames;
@@ -88,6 +91,15 @@ final class TraceSession {
             callDepth--;
             throw a.error("call nesting deeper than " + MAX_CALL_DEPTH, "recursion that does not end on concrete "
                     + "values cannot be unrolled; bound it by a concrete value or move it out of the traced method");
+        }
+    }
+
+    /** Counts one interpreted instruction. */
+    void step(Activation a) {
+        if (++instructions > MAX_INSTRUCTIONS) {
+            throw a.error("more than " + MAX_INSTRUCTIONS + " interpreted instructions", "a loop whose condition is "
+                    + "known while tracing unrolls completely; one that never ends on concrete values never finishes "
+                    + "tracing: make its condition data-dependent or bound it");
         }
     }
 
