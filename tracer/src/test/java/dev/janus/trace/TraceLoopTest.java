@@ -79,4 +79,16 @@ class TraceLoopTest {
             assertClose(loops.halveUntilSmall(in), f.call(in));
         }
     }
+
+    @Test
+    void continueUnderADataDependentCondition_insideACountedLoop_matchesEager() {
+        TracedFunction<Tensor> f = Tracer.trace(TraceOptions.defaults().dynamicScalars(1), TraceModels.Loops::skipLarge,
+                loops, x, 3);
+        assertEquals(1, count(f.graph(), Op.LOOP), f.graph().toString());
+        Tensor small = x.mul(-1.0);
+        for (int n : new int[] {0, 2, 6}) {
+            assertClose(loops.skipLarge(x, n), f.call(x, n));
+            assertClose(loops.skipLarge(small, n), f.call(small, n));
+        }
+    }
 }

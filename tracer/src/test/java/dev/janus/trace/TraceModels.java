@@ -150,6 +150,17 @@ final class TraceModels {
             return h.reshape(-1);
         }
 
+        /** A data-dependent {@code continue} in a counted loop: an if whose sides meet at the increment. */
+        public Tensor skipLarge(Tensor x, int n) {
+            for (int i = 0; i < n; i++) {
+                if (x.sum().item() > 5) {
+                    continue;
+                }
+                x = x.add(1.0);
+            }
+            return x;
+        }
+
         /** A loop over a concrete count: unrolled. */
         public Tensor unrolled(Tensor x) {
             for (int i = 0; i < 3; i++) {
