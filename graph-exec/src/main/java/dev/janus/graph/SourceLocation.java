@@ -11,17 +11,47 @@ public record SourceLocation(String className, String method, String file, int l
         "dev.janus.nn.", "dev.janus.optim.", "dev.janus.train.", "dev.janus.data.", "dev.janus.backend.", "java.", "jdk.",
         "sun."};
 
+    /** Set while a bytecode tracer interprets user code: the line it is at, which stack frames cannot show. */
+    private static final ThreadLocal<SourceLocation> OVERRIDE = new ThreadLocal<>();
+
     /**
      * The first stack frame outside Janus's library packages: the user's line that made the call. Classes
      * directly in {@code dev.janus} ({@code Tensor}) are library too; test classes ({@code *Test}) are user code.
      */
     public static SourceLocation ofCaller() {
+        SourceLocation where = OVERRIDE.get();
+        if (where != null) {
+            return where;
+        }
         for (StackTraceElement e : Thread.currentThread().getStackTrace()) {
             if (!isLibrary(e.getClassName())) {
                 return new SourceLocation(e.getClassName(), e.getMethodName(), e.getFileName(), e.getLineNumber());
             }
         }
         return UNKNOWN;
+    }
+
+    /**
+     * Makes {@link #ofCaller()} return {@code where} on this thread until the returned scope closes (then the
+     * previous override, if any, is back). For tools that run user code other than by calling it, such as
+     * the bytecode tracer, which knows the line it interprets while the stack shows only its own frames.
+     *
+     * <pre>{@code
+     * try (var at = SourceLocation.withOverride(new SourceLocation("Net", "forward", "Net.java", 42))) {
+     *     y = x.relu();   // recorded at Net.java:42
+     * }
+     * }</pre>
+     */
+    public static dev.janus.Janus.Scope withOverride(SourceLocation where) {
+        SourceLocation previous = OVERRIDE.get();
+        OVERRIDE.set(where);
+        return () -> {
+            if (previous == null) {
+                OVERRIDE.remove();
+            } else {
+                OVERRIDE.set(previous);
+            }
+        };
     }
 
     private static boolean isLibrary(String c) {

@@ -175,4 +175,22 @@ class GraphCaptureTest {
         String dot = g.toDot();
         assertTrue(dot.startsWith("digraph janus {") && dot.contains("exp\\nf32[2]") && dot.contains("in0 -> n1"), dot);
     }
+
+    @Test
+    void withOverride_setsTheLocationOfRecordedNodes_andRestoresThePreviousOne() {
+        SourceLocation outer = new SourceLocation("com.acme.Net", "forward", "Net.java", 42);
+        SourceLocation inner = new SourceLocation("com.acme.Block", "forward", "Block.java", 7);
+        Graph g = GraphCapture.capture(in -> {
+            try (var a = SourceLocation.withOverride(outer)) {
+                Tensor h;
+                try (var b = SourceLocation.withOverride(inner)) {
+                    h = in[0].exp();
+                }
+                return h.neg();
+            }
+        }, f32(3));
+        assertEquals(inner, g.nodes().get(0).location());
+        assertEquals(outer, g.nodes().get(1).location());
+        assertTrue(SourceLocation.ofCaller().className().endsWith("GraphCaptureTest"), "no override once both closed");
+    }
 }

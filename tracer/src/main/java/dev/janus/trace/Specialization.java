@@ -1,0 +1,31 @@
+package dev.janus.trace;
+
+import dev.janus.graph.CompiledGraph;
+import dev.janus.graph.Graph;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One traced graph and the guards under which it may run: the cache entry of a {@link TracedFunction}.
+ *
+ * @param graph    the graph as traced (every node with its source line)
+ * @param compiled the graph after the execution passes, ready to run
+ */
+record Specialization(Signature signature, List<Guard> guards, Graph graph, CompiledGraph compiled,
+        ReturnPlan returns, long traceNanos) {
+
+    /** Null when a call with {@code args} on {@code receiver} may use this graph, else each broken guard. */
+    String mismatch(Object[] args, Object receiver) {
+        List<String> broken = new ArrayList<>();
+        if (args.length != signature.arity()) {
+            return "the traced method takes " + signature.arity() + " arguments, got " + args.length;
+        }
+        for (Guard g : guards) {
+            String why = g.check(g.arg() < 0 ? receiver : args[g.arg()]);
+            if (why != null) {
+                broken.add(why);
+            }
+        }
+        return broken.isEmpty() ? null : String.join("; ", broken);
+    }
+}
