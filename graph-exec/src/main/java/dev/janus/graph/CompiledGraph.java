@@ -53,7 +53,7 @@ public final class CompiledGraph {
     public Tensor[] run(Tensor... inputs) {
         checkInputs(inputs);
         Entry e = last;
-        if (e == null || !e.plan.accepts(inputs)) {
+        if (e == null || e.plan == null || !e.plan.accepts(inputs)) {
             e = plans.computeIfAbsent(signature(inputs), k -> plan(inputs));
             last = e;
         }
