@@ -3,6 +3,7 @@ package dev.janus.io;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Enumeration;
@@ -11,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 
 /**
@@ -44,8 +44,11 @@ final class ArchiveZip implements Closeable {
         ZipFile zip;
         try {
             zip = new ZipFile(path.toFile());
-        } catch (ZipException | RuntimeException e) {
-            throw new ModelFormatException(path + ": not a valid zip archive: " + e.getMessage(), e);
+        } catch (FileSystemException e) {
+            throw e; // missing, unreadable: not a format problem
+        } catch (IOException | RuntimeException e) {
+            // NOTE: a damaged end record surfaces as ZipException, EOFException or another IOException
+            throw new ModelFormatException(path + ": not a valid zip archive: " + e, e);
         }
         ArchiveZip a = new ArchiveZip(path.toString(), size, zip);
         try {

@@ -145,6 +145,20 @@ class ModelArchiveHardeningTest {
     }
 
     @Test
+    void mixedOperandDtypes_thatVerifyPromotesButKernelsCannotRun_refused() throws IOException {
+        // found by the fuzz test: add(f32[4, 2], bool[]) verifies (promotion) but the CPU kernel needs one dtype
+        assertGraphRejected(rnn, g -> {
+            ObjectNode body = (ObjectNode) firstNode(g, "loop").get("subgraphs").get(0);
+            int cond = body.get("inputs").get(1).get("id").intValue();
+            for (var n : body.get("nodes")) {
+                if (n.get("op").textValue().equals("add")) {
+                    ((ArrayNode) n.get("inputs")).set(1, cond);
+                }
+            }
+        }, "= add(", "mixes dtypes f32 and bool");
+    }
+
+    @Test
     void signatureThatDisagreesWithTheGraph_refused() throws IOException {
         assertGraphRejected(mlp, g -> ((ObjectNode) g.get("signature").get("inputs").get(0)).putArray("dynamic"),
                 "signature.inputs[0]", "declares value");
