@@ -31,6 +31,16 @@ public final class Value {
         this.dynamicDims = dynamicDims;
     }
 
+    /**
+     * A value for a graph rebuilt outside this package (a model archive being loaded): the same as the values
+     * capture makes. Throws {@link IllegalArgumentException} when a dynamic dim lies outside the rank.
+     *
+     * <pre>{@code Value x = Value.of(0, new TensorSpec(DType.FLOAT32, Shape.of(4, 784)), "x", 1L);  // f32[?, 784]}</pre>
+     */
+    public static Value of(int id, TensorSpec spec, String name, long dynamicDims) {
+        return new Value(id, spec, name, dynamicDims);
+    }
+
     public int id() {
         return id;
     }

@@ -100,7 +100,8 @@ class CompiledControlFlowTest {
         assertEquals(Shape.of(4, 3), out[1].shape());
         assertArrayEquals(new Executor(graph).run(x, Tensor.scalar(4L, DType.INT64))[1].toFloatArray(),
                 out[1].toFloatArray(), 0f);
-        assertEquals(Shape.of(2, 3), compiled.run(x, Tensor.scalar(2L, DType.INT64))[1].shape(), "a second call");
+        // a second call goes through the remembered (unplannable) entry
+        assertEquals(Shape.of(6, 3), compiled.run(x, Tensor.scalar(6L, DType.INT64))[1].shape());
     }
 
     @Test

@@ -1,18 +1,20 @@
 package dev.janus.io;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.janus.DType;
 import dev.janus.Shape;
 import dev.janus.Tensor;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,7 +34,8 @@ import java.util.Map;
  * }</pre>
  */
 public final class Safetensors {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Duplicate names in a header are an error, not "last one wins". */
+    private static final ObjectMapper JSON = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     /** Headers above this size are refused (the format's reference implementation uses 100 MB). */
     static final long MAX_HEADER = 100L << 20;
 
@@ -40,6 +43,11 @@ public final class Safetensors {
 
     /** Writes {@code tensors} (in map order) with optional string metadata, atomically. */
     public static void save(Map<String, Tensor> tensors, Map<String, String> metadata, Path file) throws IOException {
+        AtomicFiles.write(file, out -> write(tensors, metadata, out));
+    }
+
+    /** Writes the whole file to {@code out} (which the caller flushes and closes). */
+    static void write(Map<String, Tensor> tensors, Map<String, String> metadata, OutputStream out) throws IOException {
         Map<String, Object> header = new LinkedHashMap<>();
         if (metadata != null && !metadata.isEmpty()) {
             header.put("__metadata__", metadata);
@@ -57,21 +65,16 @@ public final class Safetensors {
         }
         byte[] json = JSON.writeValueAsBytes(header);
         int padded = (json.length + 7) / 8 * 8;
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
-            head.putLong(padded).put(json);
-            while (head.hasRemaining()) {
-                head.put((byte) ' ');
-            }
-            writeFully(ch, head.flip());
-            for (Tensor t : tensors.values()) {
-                writeFully(ch, encode(t));
-            }
-            ch.force(true);
+        ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
+        head.putLong(padded).put(json);
+        while (head.hasRemaining()) {
+            head.put((byte) ' ');
         }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        out.write(head.array());
+        for (Tensor t : tensors.values()) {
+            ByteBuffer b = encode(t);
+            out.write(b.array(), 0, b.limit());
+        }
     }
 
     public static void save(Map<String, Tensor> tensors, Path file) throws IOException {
@@ -80,47 +83,104 @@ public final class Safetensors {
 
     /** Reads every tensor of a safetensors file, in header order. */
     public static Map<String, Tensor> load(Path file) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = ch.size();
-            if (size < 8) {
-                throw new ModelFormatException(file + ": too short for a safetensors file (" + size + " bytes)");
-            }
-            ByteBuffer lenBuf = readAt(ch, 0, 8).order(ByteOrder.LITTLE_ENDIAN);
-            long headerLen = lenBuf.getLong();
-            if (headerLen < 2 || headerLen > MAX_HEADER || headerLen > size - 8) {
-                throw new ModelFormatException(file + ": header length " + headerLen + " does not fit a file of " + size + " bytes");
-            }
-            Map<String, Object> header = parseHeader(file, readAt(ch, 8, (int) headerLen));
-            long dataStart = 8 + headerLen;
-            List<Entry> entries = entries(file, header, size - dataStart);
-            Map<String, Tensor> out = new LinkedHashMap<>();
-            for (Entry e : entries) {
-                ByteBuffer data = readAt(ch, dataStart + e.begin, (int) (e.end - e.begin)).order(ByteOrder.LITTLE_ENDIAN);
-                out.put(e.name, decode(data, e.dtype, e.shape));
-            }
-            return out;
-        }
+        return read(file).tensors();
     }
 
     /** The header's {@code __metadata__} strings (empty when there are none). */
     public static Map<String, String> metadata(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long headerLen = readAt(ch, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-            if (headerLen < 2 || headerLen > MAX_HEADER || headerLen > ch.size() - 8) {
-                throw new ModelFormatException(file + ": header length " + headerLen + " is invalid");
+            long headerLen = headerLength(file.toString(), ch.size(), readAt(ch, 0, (int) Math.min(8, ch.size())));
+            return metadata(file.toString(), parseHeader(file.toString(), readAt(ch, 8, (int) headerLen)));
+        }
+    }
+
+    /** The tensors and the metadata of one file, read together. */
+    record Contents(Map<String, Tensor> tensors, Map<String, String> metadata) {}
+
+    /** Reads a whole file: tensors in header order and its metadata. */
+    static Contents read(Path file) throws IOException {
+        String where = file.toString();
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            long headerLen = headerLength(where, size, readAt(ch, 0, (int) Math.min(8, size)));
+            Map<String, Object> header = parseHeader(where, readAt(ch, 8, (int) headerLen));
+            long dataStart = 8 + headerLen;
+            List<Entry> entries = entries(where, header, size - dataStart);
+            Map<String, Tensor> out = new LinkedHashMap<>();
+            for (Entry e : entries) {
+                ByteBuffer data = readAt(ch, dataStart + e.begin, (int) (e.end - e.begin)).order(ByteOrder.LITTLE_ENDIAN);
+                out.put(e.name, decode(data, e.dtype, e.shape));
             }
-            Object meta = parseHeader(file, readAt(ch, 8, (int) headerLen)).get("__metadata__");
-            Map<String, String> out = new LinkedHashMap<>();
-            if (meta instanceof Map<?, ?> m) {
-                m.forEach((k, v) -> out.put(String.valueOf(k), String.valueOf(v)));
-            }
+            return new Contents(out, metadata(where, header));
+        }
+    }
+
+    /**
+     * Reads a file of {@code size} bytes from a stream (an archive's entry) without seeking: the header is checked
+     * against {@code size} before any tensor is allocated, and a stream that ends early is an error. Reads exactly
+     * {@code size} bytes when it succeeds. {@code where} names the file in messages.
+     */
+    static Contents read(InputStream in, long size, String where) throws IOException {
+        long headerLen = headerLength(where, size, readExactly(in, (int) Math.min(8, size), where));
+        Map<String, Object> header = parseHeader(where, readExactly(in, (int) headerLen, where));
+        List<Entry> entries = entries(where, header, size - 8 - headerLen);
+        List<Entry> byOffset = new ArrayList<>(entries);
+        byOffset.sort((a, b) -> Long.compare(a.begin, b.begin));
+        Map<String, Tensor> decoded = new java.util.HashMap<>();
+        for (Entry e : byOffset) {
+            ByteBuffer data = readExactly(in, (int) (e.end - e.begin), where).order(ByteOrder.LITTLE_ENDIAN);
+            decoded.put(e.name, decode(data, e.dtype, e.shape));
+        }
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (Entry e : entries) {
+            out.put(e.name, decoded.get(e.name));
+        }
+        return new Contents(out, metadata(where, header));
+    }
+
+    /** The header length from the first 8 bytes, checked against the file size and {@link #MAX_HEADER}. */
+    private static long headerLength(String where, long size, ByteBuffer first8) throws ModelFormatException {
+        if (size < 8 || first8.remaining() < 8) {
+            throw new ModelFormatException(where + ": too short for a safetensors file (" + size + " bytes)");
+        }
+        long headerLen = first8.order(ByteOrder.LITTLE_ENDIAN).getLong();
+        if (headerLen < 2 || headerLen > MAX_HEADER || headerLen > size - 8) {
+            throw new ModelFormatException(where + ": header length " + headerLen + " does not fit a file of " + size
+                    + " bytes");
+        }
+        return headerLen;
+    }
+
+    private static Map<String, String> metadata(String where, Map<String, Object> header) throws ModelFormatException {
+        Object meta = header.get("__metadata__");
+        Map<String, String> out = new LinkedHashMap<>();
+        if (meta == null) {
             return out;
         }
+        if (!(meta instanceof Map<?, ?> m)) {
+            throw new ModelFormatException(where + ": '__metadata__' is not an object of strings");
+        }
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+            if (!(e.getValue() instanceof String v)) {
+                throw new ModelFormatException(where + ": metadata '" + e.getKey() + "' is not a string");
+            }
+            out.put(String.valueOf(e.getKey()), v);
+        }
+        return out;
+    }
+
+    private static ByteBuffer readExactly(InputStream in, int length, String where) throws IOException {
+        byte[] b = in.readNBytes(length);
+        if (b.length < length) {
+            throw new ModelFormatException(where + ": truncated (the data ends " + (length - b.length)
+                    + " bytes early)");
+        }
+        return ByteBuffer.wrap(b);
     }
 
     private record Entry(String name, DType dtype, Shape shape, long begin, long end) {}
 
-    private static Map<String, Object> parseHeader(Path file, ByteBuffer bytes) throws ModelFormatException {
+    private static Map<String, Object> parseHeader(String file, ByteBuffer bytes) throws ModelFormatException {
         try {
             return JSON.readValue(StandardCharsets.UTF_8.decode(bytes).toString(), new TypeReference<Map<String, Object>>() {});
         } catch (IOException e) {
@@ -128,7 +188,7 @@ public final class Safetensors {
         }
     }
 
-    private static List<Entry> entries(Path file, Map<String, Object> header, long dataSize) throws ModelFormatException {
+    private static List<Entry> entries(String file, Map<String, Object> header, long dataSize) throws ModelFormatException {
         List<Entry> entries = new ArrayList<>();
         for (Map.Entry<String, Object> e : header.entrySet()) {
             if (e.getKey().equals("__metadata__")) {
@@ -167,7 +227,7 @@ public final class Safetensors {
     }
 
     /** The data must be covered exactly: no overlaps and no holes, as the format requires. */
-    private static void checkLayout(Path file, List<Entry> entries, long dataSize) throws ModelFormatException {
+    private static void checkLayout(String file, List<Entry> entries, long dataSize) throws ModelFormatException {
         List<Entry> sorted = new ArrayList<>(entries);
         sorted.sort((a, b) -> Long.compare(a.begin, b.begin));
         long at = 0;
@@ -213,10 +273,10 @@ public final class Safetensors {
         }
         long[] out = new long[list.size()];
         for (int i = 0; i < out.length; i++) {
-            if (!(list.get(i) instanceof Number n) || n instanceof Double || n instanceof Float) {
+            if (!(list.get(i) instanceof Integer || list.get(i) instanceof Long)) {
                 throw new ModelFormatException(where + " has a non-integer in '" + field + "': " + v);
             }
-            out[i] = n.longValue();
+            out[i] = ((Number) list.get(i)).longValue();
         }
         return out;
     }
@@ -265,11 +325,5 @@ public final class Safetensors {
             }
         }
         return b.flip();
-    }
-
-    private static void writeFully(FileChannel ch, ByteBuffer b) throws IOException {
-        while (b.hasRemaining()) {
-            ch.write(b);
-        }
     }
 }

@@ -98,9 +98,24 @@ public final class CpuBackend implements Backend {
         }
     }
 
+    /**
+     * Fused kernels are generated with ASM. A minimal runtime (a saved archive run without the tracer's jars)
+     * may leave ASM out: then this returns null and the executor runs the chain op by op, with the same results.
+     */
     @Override
     public FusedKernel compileElementwise(ElementwiseProgram program) {
-        return ElementwiseCompiler.compile(program);
+        return CODEGEN ? ElementwiseCompiler.compile(program) : null;
+    }
+
+    private static final boolean CODEGEN = asmPresent();
+
+    private static boolean asmPresent() {
+        try {
+            Class.forName("org.objectweb.asm.ClassWriter", false, CpuBackend.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError absent) {
+            return false;
+        }
     }
 
     @Override
