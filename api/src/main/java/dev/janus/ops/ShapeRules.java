@@ -26,7 +26,7 @@ public final class ShapeRules {
             case ADD, SUB, MUL, MAXIMUM, MINIMUM -> new TensorSpec(arithmetic(op, in[0], in[1]), broadcast(op, in));
             case DIV, POW -> new TensorSpec(floatingPair(op, in[0], in[1]), broadcast(op, in));
             case EQ, NE, LT, LE, GT, GE -> {
-                DType.promote(in[0].dtype(), in[1].dtype());
+                sameDtype(op, in[0], in[1]);
                 yield new TensorSpec(DType.BOOL, broadcast(op, in));
             }
             case AND, OR, XOR -> {
@@ -111,8 +111,20 @@ public final class ShapeRules {
         return DType.BOOL;
     }
 
+    /**
+     * Primitives take operands of one dtype: {@code Tensor}'s methods cast to the promoted type first, and
+     * kernels rely on it, so a graph (loaded, or built by hand) with mixed operands is rejected here instead
+     * of failing inside a kernel.
+     */
+    private static DType sameDtype(Op op, TensorSpec x, TensorSpec y) {
+        if (x.dtype() != y.dtype()) {
+            throw error(op, "operands must have one dtype, got " + x + " and " + y + " (cast one first)");
+        }
+        return x.dtype();
+    }
+
     private static DType arithmetic(Op op, TensorSpec x, TensorSpec y) {
-        DType t = DType.promote(x.dtype(), y.dtype());
+        DType t = sameDtype(op, x, y);
         if (t == DType.BOOL) {
             throw error(op, "is not defined on two bool tensors " + x + " and " + y + "; use the logical ops");
         }
@@ -120,7 +132,7 @@ public final class ShapeRules {
     }
 
     private static DType floatingPair(Op op, TensorSpec x, TensorSpec y) {
-        DType t = DType.promote(x.dtype(), y.dtype());
+        DType t = sameDtype(op, x, y);
         if (!t.isFloating()) {
             throw error(op, "needs floating inputs, got " + x + " and " + y + " (cast first)");
         }
@@ -141,7 +153,7 @@ public final class ShapeRules {
 
     private static TensorSpec where(TensorSpec[] in) {
         bool(Op.WHERE, in[0]);
-        DType t = DType.promote(in[1].dtype(), in[2].dtype());
+        DType t = sameDtype(Op.WHERE, in[1], in[2]);
         return new TensorSpec(t, broadcast(Op.WHERE, in));
     }
 

@@ -66,36 +66,8 @@ final class GraphReader {
             // (an arithmetic overflow) means the same thing here: the graph is not valid.
             throw new ModelFormatException(ENTRY + e.getMessage(), e);
         }
-        checkOperandDtypes(g);
         Signature s = r.signature(field(root, "signature", ""), g);
         return new Read(g, s);
-    }
-
-    /**
-     * The kernels need one dtype across the operands of an elementwise binary op, a where's two branches and a
-     * matmul; the shape rules (and so {@link Graph#verify()}) promote instead, since {@code Tensor}'s methods
-     * always cast before recording. A file is checked for what the kernels need.
-     */
-    private static void checkOperandDtypes(Graph g) throws ModelFormatException {
-        for (Node n : g.nodes()) {
-            int from = switch (n.op().kind()) {
-                case BINARY, LINALG -> 0;
-                case TERNARY -> 1;
-                default -> -1;
-            };
-            for (int i = from + 1; from >= 0 && i < n.inputs().size(); i++) {
-                DType a = n.inputs().get(from).spec().dtype();
-                DType b = n.inputs().get(i).spec().dtype();
-                if (a != b) {
-                    throw new ModelFormatException(ENTRY + "node '" + n.toString().lines().findFirst().orElse("")
-                            + "' mixes dtypes " + a.shortName() + " and " + b.shortName() + "; Janus's kernels take "
-                            + "operands of one dtype (recorded graphs cast explicitly)");
-                }
-            }
-            for (Graph sub : n.subgraphs()) {
-                checkOperandDtypes(sub);
-            }
-        }
     }
 
     private Graph graph(JsonNode g, String at, int depth) throws ModelFormatException {
