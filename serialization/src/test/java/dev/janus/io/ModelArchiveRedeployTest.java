@@ -111,6 +111,12 @@ class ModelArchiveRedeployTest {
 
     /** Runs {@link RunArchive} in a new JVM on the runtime class path; returns the outputs it wrote. */
     private Map<String, Tensor> runFresh(Path archive, Map<String, Tensor> inputs) throws IOException, InterruptedException {
+        return runFreshIn(dir, archive, inputs);
+    }
+
+    /** {@link #runFresh} with its scratch files in {@code dir}. */
+    Map<String, Tensor> runFreshIn(Path dir, Path archive, Map<String, Tensor> inputs) throws IOException,
+            InterruptedException {
         Path in = Files.createTempFile(dir, "inputs", ".safetensors");
         Path out = dir.resolve("outputs.safetensors");
         Files.deleteIfExists(out);
