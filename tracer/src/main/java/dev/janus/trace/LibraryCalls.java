@@ -5,6 +5,7 @@ import static org.objectweb.asm.Opcodes.*;
 import dev.janus.DType;
 import dev.janus.Tensor;
 import dev.janus.graph.SymbolicTensor;
+import dev.janus.optim.Optimizer;
 import dev.janus.trace.TraceValue.Concrete;
 import dev.janus.trace.TraceValue.Sym;
 import java.lang.invoke.MethodHandles;
@@ -73,10 +74,29 @@ final class LibraryCalls {
                 throw act.error("an object under construction passed to " + name, "");
             }
         }
+        if (insn.getOpcode() != INVOKESTATIC && ((Concrete) args.get(0)).value() instanceof Optimizer o
+                && insn.name.equals("step") && insn.desc.equals("()V")) {
+            requireState(act, o, name);
+        }
         if (act.session.inSymbolicRegion() && insn.getOpcode() != INVOKESTATIC && MUTATORS.contains(insn.name)) {
             Object r = ((Concrete) args.get(0)).value();
             if (r instanceof Collection<?> || r instanceof Map<?, ?> || r instanceof Iterator<?>) {
                 Heap.requireFreshInRegion(act, r, "a change (" + insn.name + ") to a Java " + r.getClass().getSimpleName());
+            }
+        }
+    }
+
+    /**
+     * An optimizer creates its state (momentum buffers, Adam's moments and step count) on a parameter's first
+     * update, on another path than later updates: traced then, the graph would repeat the first update forever.
+     */
+    private static void requireState(Activation act, Optimizer o, String name) {
+        List<Tensor> params = o.params();
+        for (int i = 0; i < params.size(); i++) {
+            if (params.get(i).grad() != null && !o.hasState(i)) {
+                throw act.error(name + "() on an optimizer that has not updated parameter " + i + " " + params.get(i).shape()
+                        + " yet", "an optimizer creates its state on the first step, which follows another path than "
+                                + "later steps; take one eager step before tracing the training step");
             }
         }
     }

@@ -9,6 +9,7 @@ import dev.janus.trace.TraceValue.Concrete;
 import java.io.Serializable;
 import java.lang.invoke.MethodHandleInfo;
 import java.lang.invoke.SerializedLambda;
+import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
@@ -194,6 +195,28 @@ record TraceTarget(Class<?> owner, String name, String desc, int opcode, List<Ob
                 GraphCapture.namesOf(m).forEach(names::putIfAbsent);
             }
         }
+        if (receiver != null && !(receiver instanceof Module) && Framework.isUserCode(receiver.getClass())) {
+            moduleFields(receiver, names);
+        }
         return names;
+    }
+
+    /** The modules in {@code o}'s own fields ({@code model} of a trainer), their tensors named {@code model.fc1.weight}. */
+    private static void moduleFields(Object o, Map<Tensor, String> names) {
+        for (Class<?> c = o.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
+            for (Field f : c.getDeclaredFields()) {
+                if (Modifier.isStatic(f.getModifiers()) || !Module.class.isAssignableFrom(f.getType())
+                        || !f.trySetAccessible()) {
+                    continue;
+                }
+                try {
+                    if (f.get(o) instanceof Module m) {
+                        GraphCapture.namesOf(m).forEach((t, n) -> names.putIfAbsent(t, f.getName() + "." + n));
+                    }
+                } catch (IllegalAccessException e) {
+                    // not readable: its tensors keep generic names
+                }
+            }
+        }
     }
 }
