@@ -5,6 +5,12 @@ import static org.objectweb.asm.Opcodes.*;
 import dev.janus.DType;
 import dev.janus.Tensor;
 import dev.janus.graph.SymbolicTensor;
+import dev.janus.nn.GRUCell;
+import dev.janus.nn.LSTMCell;
+import dev.janus.nn.MultiheadAttention;
+import dev.janus.nn.RNNBase;
+import dev.janus.nn.RNNCell;
+import dev.janus.nn.TransformerEncoderLayer;
 import dev.janus.optim.Optimizer;
 import dev.janus.trace.TraceValue.Concrete;
 import dev.janus.trace.TraceValue.Sym;
@@ -39,6 +45,13 @@ final class LibraryCalls {
     static final String IO_FIX = "the graph would not repeat it when it runs; move I/O out of the traced method "
             + "(print the traced function's results instead)";
     private static final Set<String> SHAPE_READS = Set.of("dim", "shape", "numel");
+    /**
+     * Library layers whose Java code builds loops or shapes from their input's sizes (the recurrent layers'
+     * loop over time steps and zero initial states, attention's head reshapes): the graph is specialized on
+     * the sizes of the tensors passed to them, so a dynamic dim becomes a guard instead of a baked-in size.
+     */
+    private static final List<Class<?>> SIZE_SPECIALIZED = List.of(RNNBase.class, RNNCell.class, LSTMCell.class,
+            GRUCell.class, MultiheadAttention.class, TransformerEncoderLayer.class);
 
     static TraceValue execute(Activation act, MethodInsnNode insn, Class<?> owner, Method target, List<TraceValue> args) {
         String name = owner.getSimpleName() + "." + insn.name;
@@ -52,6 +65,11 @@ final class LibraryCalls {
             }
         }
         List<TraceValue> params = isStatic ? args : args.subList(1, args.size());
+        if (receiver != null && SIZE_SPECIALIZED.stream().anyMatch(c -> c.isInstance(receiver))) {
+            params.stream().filter(v -> v instanceof Concrete c && c.value() instanceof SymbolicTensor)
+                    .forEach(v -> Shapes.specialize(act, (SymbolicTensor) ((Concrete) v).value(), null,
+                            receiver.getClass().getSimpleName() + "." + insn.name));
+        }
         if (params.stream().anyMatch(v -> v instanceof Sym || v instanceof TraceValue.Cmp)) {
             return SymbolicArguments.call(act, insn, receiver, target, params, name);
         }
@@ -115,7 +133,7 @@ final class LibraryCalls {
         if (SHAPE_READS.contains(insn.name) && s.value().dynamicDims() != 0) {
             boolean oneAxis = insn.name.equals("dim") && args.size() == 2 && args.get(1) instanceof Concrete c
                     && c.value() instanceof Integer;
-            Shapes.specialize(act, s, oneAxis ? (Integer) ((Concrete) args.get(1)).value() : null);
+            Shapes.specialize(act, s, oneAxis ? (Integer) ((Concrete) args.get(1)).value() : null, null);
         }
         return null;
     }
