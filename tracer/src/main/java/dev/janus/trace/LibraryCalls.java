@@ -55,9 +55,13 @@ final class LibraryCalls {
 
     static TraceValue execute(Activation act, MethodInsnNode insn, Class<?> owner, Method target, List<TraceValue> args) {
         String name = owner.getSimpleName() + "." + insn.name;
-        refuse(act, insn, owner, target, args, name);
         boolean isStatic = insn.getOpcode() == INVOKESTATIC;
-        Object receiver = isStatic ? null : ((Concrete) args.get(0)).value();
+        Object receiver = isStatic || !(args.get(0) instanceof Concrete c) ? null : c.value();
+        TraceValue scanned = ScannedLists.onCall(act, insn, receiver, args);
+        if (scanned != null) {
+            return scanned;
+        }
+        refuse(act, insn, owner, target, args, name);
         if (receiver instanceof SymbolicTensor s) {
             TraceValue special = onSymbolicTensor(act, insn, s, args);
             if (special != null) {

@@ -112,7 +112,7 @@ public final class TracedFunction<O> implements GraphFunction {
                 TraceValue ret = Activation.invokeTop(session, target.owner(), target.name(), target.desc(),
                         target.opcode(), all);
                 List<Tensor> outs = new ArrayList<>();
-                plan[0] = ReturnPlan.of(ret, Type.getReturnType(target.desc()), outs, target.display());
+                plan[0] = ReturnPlan.of(ret, Type.getReturnType(target.desc()), outs, target.display(), session);
                 return outs;
             }, sig.inputSpecs().toArray(InputSpec[]::new));
         } catch (TraceThrow t) {

@@ -66,6 +66,20 @@ class TraceSequenceTest {
     }
 
     @Test
+    void perStepOutputsCollectedInAList_areTheLoopsScannedOutput() {
+        TracedFunction<Tensor> f = Tracer.trace(TraceOptions.defaults().dynamicDims(0, 0).dynamicScalars(1),
+                SequenceModels.ManualLstm::sequence, manual, sequence(1, 4), 4);
+        assertEquals(1, count(f.graph(), Op.LOOP), f.graph().toString());
+        for (int time : new int[] {4, 1, 9}) {
+            Tensor x = sequence(time, time);
+            assertClose(manual.sequence(x, time), f.call(x, time));
+            assertClose(manual.sequence(x, (time + 1) / 2), f.call(x, (time + 1) / 2));
+        }
+        assertArrayEquals(new long[] {0, 3, 16}, f.call(sequence(5, 5), 0).shape().dims(), "no iteration, no rows");
+        assertEquals(1, f.traceCount(), f.explain());
+    }
+
+    @Test
     void narrowFromADynamicStart_gathersTheWindow() {
         Tensor x = sequence(3, 6);
         TracedFunction<Tensor> f = Tracer.trace(TraceOptions.defaults().dynamicScalars(1),
