@@ -184,6 +184,31 @@ record TraceTarget(Class<?> owner, String name, String desc, int opcode, List<Ob
         return all;
     }
 
+    /** Calls the method for real, as the traced function stands for it: {@code bound ++ [receiver] ++ args}. */
+    Object invokeEagerly(Object[] args) {
+        List<Object> all = new ArrayList<>(bound);
+        if (receiverIsArg) {
+            all.add(receiver);
+        }
+        all.addAll(Arrays.asList(args));
+        Method m = Reflect.method(owner, name, desc);
+        if (m == null || !m.trySetAccessible()) {
+            throw new IllegalStateException("cannot call " + display + " eagerly: the method is not accessible");
+        }
+        try {
+            return isStatic() ? m.invoke(null, all.toArray()) : m.invoke(all.get(0), all.subList(1, all.size()).toArray());
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            } else if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(display + " threw " + e.getCause(), e.getCause());
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("cannot call " + display + " eagerly", e);
+        }
+    }
+
     /** Dotted names for the parameters of the modules the call starts from ({@code fc1.weight}). */
     Map<Tensor, String> parameterNames(Object[] args) {
         Map<Tensor, String> names = new IdentityHashMap<>();

@@ -130,6 +130,21 @@ public final class TracedFunction<O> implements GraphFunction {
         return new Specialization(sig, List.copyOf(guards), g, compiled, plan[0], capture, nanos);
     }
 
+    /**
+     * Runs the graph for {@code args} (unoptimized, keeping every node's value) and then the eager method on
+     * the same arguments, and reports whether they agree; if not, the first graph node whose value differs from
+     * the eager op at the same source line (a value the trace baked in that has changed since, say). The
+     * graph's writes (a training step's updates) are not carried out; the eager method's are, since it runs.
+     *
+     * <pre>{@code
+     * VerifyReport r = f.verifyAgainstEager(x);
+     * if (!r.agrees()) System.out.println(r);   // the node, its line, both values, the largest difference
+     * }</pre>
+     */
+    public VerifyReport verifyAgainstEager(Object... args) {
+        return EagerComparison.compare(target.display(), specializationFor(args), target, args);
+    }
+
     /** The graph most recently used (as traced: every node carries its source line). */
     @Override
     public synchronized Graph graph() {

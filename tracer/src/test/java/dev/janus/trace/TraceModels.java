@@ -238,6 +238,19 @@ final class TraceModels {
         }
     }
 
+    /** A model whose forward reads a mutable Java field: a trace bakes its value in. */
+    static final class Drifting extends Module {
+        final Linear fc = new Linear(4, 3);
+        double scale = 2.0;
+
+        @Override
+        public Tensor forward(Tensor x) {
+            Tensor h = fc.forward(x).relu();
+            Tensor scaled = h.mul(scale); // @drift-scale
+            return scaled.add(h).sum(1);
+        }
+    }
+
     /** LeNet-style CNN for 28x28 images. */
     static final class LeNet extends Module {
         final Conv2d conv1 = new Conv2d(1, 6, 5).padding(2);
