@@ -199,6 +199,14 @@ public abstract class Optimizer {
         }
     }
 
+    /**
+     * True when parameter {@code index} (its position in {@link #params()}) has optimizer state, which it gets
+     * on its first update. A graph capture of {@link #step()} needs it: the first update takes another path.
+     */
+    public boolean hasState(int index) {
+        return states.containsKey(index);
+    }
+
     /** Clears every parameter's gradient (to none, as PyTorch's default {@code set_to_none=True}). */
     public void zeroGrad() {
         for (Tensor p : params()) {

@@ -11,6 +11,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The recording side of one capture: the engine of its {@link SymbolicTensor}s. Each op on them runs the
@@ -34,6 +35,8 @@ final class GraphBuilder implements Engine {
     /** Recorded writes into concrete tensors (parameters, optimizer state), carried out after a run. */
     private final List<Tensor> updateTargets = new ArrayList<>();
     private final List<Value> updateValues = new ArrayList<>();
+    /** The gradient each tensor had before {@link #recordBackward} first set it, by identity. */
+    private final Map<Tensor, Optional<Tensor>> gradientsBefore = new IdentityHashMap<>();
     /** When set, new nodes carry this location (gradient nodes inherit their forward node's line). */
     private SourceLocation locationOverride;
 
@@ -183,10 +186,20 @@ final class GraphBuilder implements Engine {
         for (int i = 0; i < wrt.size(); i++) {
             Tensor g = grads.get(wrt.get(i));
             if (g != null) {
-                Tensor old = live.get(i).grad();
-                live.get(i).setGrad(old == null ? g : old.add(g));
+                Tensor p = live.get(i);
+                Tensor old = p.grad();
+                if (!gradientsBefore.containsKey(p)) {
+                    gradientsBefore.put(p, Optional.ofNullable(old));
+                }
+                p.setGrad(old == null ? g : old.add(g));
             }
         }
+    }
+
+    /** Gives every gradient {@link #recordBackward} set back the value it had before (recorded values must not leak). */
+    void restoreGradients() {
+        gradientsBefore.forEach((p, old) -> p.setGrad(old.orElse(null)));
+        gradientsBefore.clear();
     }
 
     /** The recorded writes: targets, in order, and the values to write. */

@@ -64,12 +64,7 @@ public final class GraphCapture {
     public static Graph captureAll(Map<Tensor, String> parameterNames, Function<Tensor[], List<Tensor>> fn,
             InputSpec... inputSpecs) {
         GraphBuilder b = new GraphBuilder(parameterNames);
-        Tensor[] inputs = new Tensor[inputSpecs.length];
-        for (int i = 0; i < inputs.length; i++) {
-            InputSpec s = inputSpecs[i];
-            String name = s.name() != null ? s.name() : inputSpecs.length == 1 ? "x" : "x" + i;
-            inputs[i] = b.input(name, s.spec(), s.dynamicDims());
-        }
+        Tensor[] inputs = inputs(b, inputSpecs);
         List<Tensor> outs;
         try (var rec = Dispatch.record(b)) {
             outs = fn.apply(inputs);
@@ -77,5 +72,16 @@ public final class GraphCapture {
         Graph g = b.build(outs);
         g.verify();
         return g;
+    }
+
+    /** The graph inputs of {@code specs} in {@code b}: named as the spec says, else {@code x} (one) or {@code x0, x1...}. */
+    static Tensor[] inputs(GraphBuilder b, InputSpec... specs) {
+        Tensor[] inputs = new Tensor[specs.length];
+        for (int i = 0; i < inputs.length; i++) {
+            InputSpec s = specs[i];
+            String name = s.name() != null ? s.name() : specs.length == 1 ? "x" : "x" + i;
+            inputs[i] = b.input(name, s.spec(), s.dynamicDims());
+        }
+        return inputs;
     }
 }

@@ -19,16 +19,35 @@ public record SourceLocation(String className, String method, String file, int l
      * directly in {@code dev.janus} ({@code Tensor}) are library too; test classes ({@code *Test}) are user code.
      */
     public static SourceLocation ofCaller() {
+        return ofCallerOutside();
+    }
+
+    /**
+     * {@link #ofCaller()} for a debugging tool that asks from inside an op (a {@code Dispatch.Observer}): frames
+     * of classes whose names start with one of {@code toolPrefixes} are skipped too.
+     *
+     * <pre>{@code SourceLocation where = SourceLocation.ofCallerOutside(MyProfiler.class.getName());}</pre>
+     */
+    public static SourceLocation ofCallerOutside(String... toolPrefixes) {
         SourceLocation where = OVERRIDE.get();
         if (where != null) {
             return where;
         }
         for (StackTraceElement e : Thread.currentThread().getStackTrace()) {
-            if (!isLibrary(e.getClassName())) {
+            if (!isLibrary(e.getClassName()) && !startsWithAny(e.getClassName(), toolPrefixes)) {
                 return new SourceLocation(e.getClassName(), e.getMethodName(), e.getFileName(), e.getLineNumber());
             }
         }
         return UNKNOWN;
+    }
+
+    private static boolean startsWithAny(String s, String[] prefixes) {
+        for (String p : prefixes) {
+            if (s.startsWith(p)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

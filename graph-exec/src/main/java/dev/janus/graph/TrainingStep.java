@@ -3,12 +3,8 @@ package dev.janus.graph;
 import dev.janus.Tensor;
 import dev.janus.graph.passes.PassManager;
 import dev.janus.nn.Module;
-import dev.janus.ops.Dispatch;
 import dev.janus.ops.TensorSpec;
-import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -30,44 +26,22 @@ import java.util.function.Function;
  * is recorded as a constant: capture again after a scheduler changes it.
  */
 public final class TrainingStep {
-    private final Graph graph;
-    private final List<Tensor> targets;
+    private final StatefulCapture capture;
     private final CompiledGraph executable;
 
-    private TrainingStep(Graph graph, List<Tensor> targets) {
-        this.graph = graph;
-        this.targets = targets;
-        this.executable = new CompiledGraph(PassManager.forExecution().apply(graph));
+    private TrainingStep(StatefulCapture capture) {
+        this.capture = capture;
+        this.executable = new CompiledGraph(PassManager.forExecution().apply(capture.graph()));
     }
 
     /** Captures {@code step} (which returns the loss) with {@code model}'s parameters named by path. */
     public static TrainingStep capture(Module model, Function<Tensor[], Tensor> step, TensorSpec... inputSpecs) {
-        Map<Tensor, String> names = new IdentityHashMap<>();
-        model.namedParameters().forEach((k, v) -> names.put(v, k));
-        model.namedBuffers().forEach((k, v) -> names.put(v, k));
-        GraphBuilder b = new GraphBuilder(names);
-        Tensor[] inputs = new Tensor[inputSpecs.length];
-        for (int i = 0; i < inputs.length; i++) {
-            inputs[i] = b.input("x" + i, inputSpecs[i]);
+        InputSpec[] specs = new InputSpec[inputSpecs.length];
+        for (int i = 0; i < specs.length; i++) {
+            specs[i] = InputSpec.of(inputSpecs[i]).named("x" + i);
         }
-        Tensor loss;
-        try (var rec = Dispatch.record(b)) {
-            loss = step.apply(inputs);
-        } finally {
-            for (Tensor p : model.parameters()) {
-                if (p.grad() instanceof SymbolicTensor) {
-                    p.setGrad(null); // recorded gradients must not leak into eager code
-                }
-            }
-        }
-        List<Tensor> outs = new ArrayList<>();
-        outs.add(loss);
-        for (Value v : b.updateValues()) {
-            outs.add(b.symbolic(v));
-        }
-        Graph g = b.buildWith(new ArrayList<>(), outs);
-        g.verify();
-        return new TrainingStep(g, b.updateTargets());
+        return new TrainingStep(StatefulCapture.capture(GraphCapture.namesOf(model), in -> List.of(step.apply(in)),
+                specs));
     }
 
     /**
@@ -75,20 +49,16 @@ public final class TrainingStep {
      * loss, then the new value of each updated tensor.
      */
     public Graph graph() {
-        return graph;
+        return capture.graph();
     }
 
     /** The live tensors each run writes (parameters, optimizer state), in output order. */
     public List<Tensor> targets() {
-        return List.copyOf(targets);
+        return capture.targets();
     }
 
     /** Runs one step: returns the loss and updates the parameters and optimizer state in place. */
     public Tensor run(Tensor... inputs) {
-        Tensor[] out = executable.run(inputs);
-        for (int i = 0; i < targets.size(); i++) {
-            targets.get(i).assign(out[1 + i]);
-        }
-        return out[0];
+        return capture.writeBack(executable.run(inputs))[0];
     }
 }

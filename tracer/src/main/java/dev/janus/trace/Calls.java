@@ -87,6 +87,7 @@ final class Calls {
 
     /** Runs constructor {@code desc} of {@code c} on concrete (or tensor) arguments. */
     static Object newInstance(Activation act, Class<?> c, String desc, List<TraceValue> args) {
+        ScannedLists.refuseCopy(act, "new " + c.getSimpleName(), args);
         Constructor<?> k = Reflect.constructor(c, desc);
         Object[] values = LibraryCalls.javaArgs(act, "new " + c.getSimpleName(), k.getParameterTypes(), args);
         try {

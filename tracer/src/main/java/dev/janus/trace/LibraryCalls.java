@@ -5,6 +5,13 @@ import static org.objectweb.asm.Opcodes.*;
 import dev.janus.DType;
 import dev.janus.Tensor;
 import dev.janus.graph.SymbolicTensor;
+import dev.janus.nn.GRUCell;
+import dev.janus.nn.LSTMCell;
+import dev.janus.nn.MultiheadAttention;
+import dev.janus.nn.RNNBase;
+import dev.janus.nn.RNNCell;
+import dev.janus.nn.TransformerEncoderLayer;
+import dev.janus.optim.Optimizer;
 import dev.janus.trace.TraceValue.Concrete;
 import dev.janus.trace.TraceValue.Sym;
 import java.lang.invoke.MethodHandles;
@@ -38,12 +45,23 @@ final class LibraryCalls {
     static final String IO_FIX = "the graph would not repeat it when it runs; move I/O out of the traced method "
             + "(print the traced function's results instead)";
     private static final Set<String> SHAPE_READS = Set.of("dim", "shape", "numel");
+    /**
+     * Library layers whose Java code builds loops or shapes from their input's sizes (the recurrent layers'
+     * loop over time steps and zero initial states, attention's head reshapes): the graph is specialized on
+     * the sizes of the tensors passed to them, so a dynamic dim becomes a guard instead of a baked-in size.
+     */
+    private static final List<Class<?>> SIZE_SPECIALIZED = List.of(RNNBase.class, RNNCell.class, LSTMCell.class,
+            GRUCell.class, MultiheadAttention.class, TransformerEncoderLayer.class);
 
     static TraceValue execute(Activation act, MethodInsnNode insn, Class<?> owner, Method target, List<TraceValue> args) {
         String name = owner.getSimpleName() + "." + insn.name;
-        refuse(act, insn, owner, target, args, name);
         boolean isStatic = insn.getOpcode() == INVOKESTATIC;
-        Object receiver = isStatic ? null : ((Concrete) args.get(0)).value();
+        Object receiver = isStatic || !(args.get(0) instanceof Concrete c) ? null : c.value();
+        TraceValue scanned = ScannedLists.onCall(act, insn, receiver, args);
+        if (scanned != null) {
+            return scanned;
+        }
+        refuse(act, insn, owner, target, args, name);
         if (receiver instanceof SymbolicTensor s) {
             TraceValue special = onSymbolicTensor(act, insn, s, args);
             if (special != null) {
@@ -51,6 +69,11 @@ final class LibraryCalls {
             }
         }
         List<TraceValue> params = isStatic ? args : args.subList(1, args.size());
+        if (receiver != null && SIZE_SPECIALIZED.stream().anyMatch(c -> c.isInstance(receiver))) {
+            params.stream().filter(v -> v instanceof Concrete c && c.value() instanceof SymbolicTensor)
+                    .forEach(v -> Shapes.specialize(act, (SymbolicTensor) ((Concrete) v).value(), null,
+                            receiver.getClass().getSimpleName() + "." + insn.name));
+        }
         if (params.stream().anyMatch(v -> v instanceof Sym || v instanceof TraceValue.Cmp)) {
             return SymbolicArguments.call(act, insn, receiver, target, params, name);
         }
@@ -73,10 +96,29 @@ final class LibraryCalls {
                 throw act.error("an object under construction passed to " + name, "");
             }
         }
+        if (insn.getOpcode() != INVOKESTATIC && ((Concrete) args.get(0)).value() instanceof Optimizer o
+                && insn.name.equals("step") && insn.desc.equals("()V")) {
+            requireState(act, o, name);
+        }
         if (act.session.inSymbolicRegion() && insn.getOpcode() != INVOKESTATIC && MUTATORS.contains(insn.name)) {
             Object r = ((Concrete) args.get(0)).value();
             if (r instanceof Collection<?> || r instanceof Map<?, ?> || r instanceof Iterator<?>) {
                 Heap.requireFreshInRegion(act, r, "a change (" + insn.name + ") to a Java " + r.getClass().getSimpleName());
+            }
+        }
+    }
+
+    /**
+     * An optimizer creates its state (momentum buffers, Adam's moments and step count) on a parameter's first
+     * update, on another path than later updates: traced then, the graph would repeat the first update forever.
+     */
+    private static void requireState(Activation act, Optimizer o, String name) {
+        List<Tensor> params = o.params();
+        for (int i = 0; i < params.size(); i++) {
+            if (params.get(i).grad() != null && !o.hasState(i)) {
+                throw act.error(name + "() on an optimizer that has not updated parameter " + i + " " + params.get(i).shape()
+                        + " yet", "an optimizer creates its state on the first step, which follows another path than "
+                                + "later steps; take one eager step before tracing the training step");
             }
         }
     }
@@ -95,7 +137,7 @@ final class LibraryCalls {
         if (SHAPE_READS.contains(insn.name) && s.value().dynamicDims() != 0) {
             boolean oneAxis = insn.name.equals("dim") && args.size() == 2 && args.get(1) instanceof Concrete c
                     && c.value() instanceof Integer;
-            Shapes.specialize(act, s, oneAxis ? (Integer) ((Concrete) args.get(1)).value() : null);
+            Shapes.specialize(act, s, oneAxis ? (Integer) ((Concrete) args.get(1)).value() : null, null);
         }
         return null;
     }

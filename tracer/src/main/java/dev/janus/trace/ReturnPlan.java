@@ -13,7 +13,8 @@ import org.objectweb.asm.Type;
  * Java value the method returns.
  */
 final class ReturnPlan {
-    private enum Form { TENSOR, LIST, ARRAY, NUMBER }
+    /** What the method returns; {@code SCANNED_LIST} is a list filled by a data-dependent loop, stacked in the graph. */
+    private enum Form { TENSOR, LIST, SCANNED_LIST, ARRAY, NUMBER }
 
     private final Form form;
     private final Type type;
@@ -24,10 +25,13 @@ final class ReturnPlan {
     }
 
     /** The plan for returned value {@code v} of declared type {@code type}, adding the graph outputs to {@code outs}. */
-    static ReturnPlan of(TraceValue v, Type type, List<Tensor> outs, String method) {
+    static ReturnPlan of(TraceValue v, Type type, List<Tensor> outs, String method, TraceSession session) {
         if (v instanceof Concrete c && c.value() instanceof Tensor t) {
             outs.add(t);
             return new ReturnPlan(Form.TENSOR, type);
+        } else if (v instanceof Concrete c && c.value() != null && session.scannedList(c.value()) != null) {
+            outs.add(ScannedLists.stacked(session.scannedList(c.value()), 0));
+            return new ReturnPlan(Form.SCANNED_LIST, type);
         } else if (v instanceof Concrete c && c.value() instanceof List<?> l && allTensors(l)) {
             l.forEach(x -> outs.add((Tensor) x));
             return new ReturnPlan(Form.LIST, type);
@@ -64,9 +68,18 @@ final class ReturnPlan {
         return switch (form) {
             case TENSOR -> outs[0];
             case LIST -> new ArrayList<>(Arrays.asList(outs));
+            case SCANNED_LIST -> unstacked(outs[0]);
             case ARRAY -> outs.clone();
             case NUMBER -> number(outs[0]);
         };
+    }
+
+    private static List<Tensor> unstacked(Tensor t) {
+        List<Tensor> out = new ArrayList<>();
+        for (long i = 0; i < t.dim(0); i++) {
+            out.add(t.select(0, i));
+        }
+        return out;
     }
 
     private Object number(Tensor t) {

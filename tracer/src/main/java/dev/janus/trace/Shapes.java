@@ -16,8 +16,11 @@ final class Shapes {
 
     private Shapes() {}
 
-    /** {@code s.dim(axis)} (axis given), or {@code s.shape()} / {@code s.numel()} (axis null: every dim). */
-    static void specialize(Activation act, SymbolicTensor s, Integer axis) {
+    /**
+     * {@code s.dim(axis)} (axis given), or {@code s.shape()} / {@code s.numel()} (axis null: every dim), read by
+     * user code, or by the library method {@code reader} (null for user code).
+     */
+    static void specialize(Activation act, SymbolicTensor s, Integer axis, String reader) {
         Value v = s.value();
         int arg = act.session.argOf(s);
         int only = axis == null ? -1 : s.shape().axis(axis);
@@ -26,9 +29,11 @@ final class Shapes {
                 continue;
             }
             if (arg < 0) {
-                throw act.error("a read of the size of dynamic dim " + d + " of " + v.ref() + ":" + v.typeString(),
-                        "its size would be baked into the graph; use size-generic ops (reshape with -1, flatten), or do "
-                                + "not mark the input dim it comes from dynamic");
+                String what = reader == null ? "a read of the size of dynamic dim " + d + " of " + v.ref() + ":"
+                        + v.typeString() : v.ref() + ":" + v.typeString() + ", whose dim " + d + " is dynamic, passed to "
+                        + reader + ", which builds its computation from its input's sizes";
+                throw act.error(what, "its size would be baked into the graph; use size-generic ops (reshape with -1, "
+                        + "flatten), or do not mark the input dim it comes from dynamic");
             }
             Guard g = new Guard(arg, act.session.argName(arg), Guard.Kind.DIM, d, s.dim(d));
             act.session.addGuard(g);

@@ -2,6 +2,7 @@ package dev.janus.trace;
 
 import dev.janus.graph.CompiledGraph;
 import dev.janus.graph.Graph;
+import dev.janus.graph.StatefulCapture;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,9 +11,11 @@ import java.util.List;
  *
  * @param graph    the graph as traced (every node with its source line)
  * @param compiled the graph after the execution passes, ready to run
+ * @param writes   the live tensors a run writes (parameters and optimizer state in a training step), written
+ *                 back from the graph's outputs after the results
  */
 record Specialization(Signature signature, List<Guard> guards, Graph graph, CompiledGraph compiled,
-        ReturnPlan returns, long traceNanos) {
+        ReturnPlan returns, StatefulCapture writes, long traceNanos) {
 
     /** Null when a call with {@code args} on {@code receiver} may use this graph, else each broken guard. */
     String mismatch(Object[] args, Object receiver) {

@@ -43,6 +43,9 @@ final class SymbolicArguments {
             Tensor s = LibraryCalls.weakScalar(receiver, params.get(0), false);
             return Concrete.ref(target.getName().equals("rsub") ? s.sub(receiver) : s.div(receiver));
         }
+        if (target.getName().equals("select") || target.getName().equals("narrow")) {
+            return SymbolicIndex.call(act, receiver, target, params);
+        }
         Method overload = tensorOverload(target);
         if (overload == null) {
             return null;

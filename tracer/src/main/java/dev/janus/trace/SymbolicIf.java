@@ -92,7 +92,7 @@ final class SymbolicIf {
         }
 
         List<Tensor> run(int start, boolean isFirst) {
-            act.session.enterSymbolicRegion();
+            act.session.enterSymbolicRegion(null);
             try {
                 Outcome o = act.run(new Frame<>(base), start, region);
                 List<TraceValue> values = valuesAtMerge(o, isFirst);

@@ -100,6 +100,7 @@ final class SymbolicLoop {
         for (int k = 0; k < body.vars.length; k++) {
             after.setLocal(body.vars[k], Values.fromTensor(outs.get(k), body.kinds[k]));
         }
+        ScannedLists.afterLoop(act, body.scans, outs.subList(body.vars.length, outs.size()));
         return new Outcome.Reached(shape.exit(), after);
     }
 
@@ -113,6 +114,8 @@ final class SymbolicLoop {
         private final Counted counted;
         final int[] vars;
         final char[] kinds;
+        /** The lists the body appends to: the loop's scanned outputs. */
+        final ScannedLists.Collector scans = new ScannedLists.Collector();
         private final String what;
 
         Body(Activation act, Frame<TraceValue> base, JumpInsnNode test, int testPc, Shape shape, Counted counted,
@@ -145,7 +148,7 @@ final class SymbolicLoop {
         }
 
         ControlFlow.LoopStep step(Tensor i, List<Tensor> carried) {
-            act.session.enterSymbolicRegion();
+            act.session.enterSymbolicRegion(scans);
             try {
                 Frame<TraceValue> f = new Frame<>(base);
                 for (int k = 0; k < vars.length; k++) {
@@ -159,7 +162,7 @@ final class SymbolicLoop {
                     f = reached(act.run(f, shape.bodyStart(), new Outcome.Region(headerPc, shape.blocks(), what)));
                 }
                 Tensor cond = counted == null ? condition(f, headerPc) : null;
-                return new ControlFlow.LoopStep(cond, next(f), List.of());
+                return new ControlFlow.LoopStep(cond, next(f), scans.values);
             } finally {
                 act.session.exitSymbolicRegion();
             }

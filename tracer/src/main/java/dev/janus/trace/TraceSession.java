@@ -5,6 +5,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +24,16 @@ final class TraceSession {
      */
     private final Map<Object, Long> created = new IdentityHashMap<>();
     private long createdCount;
-    /** The creation number at which each enclosing data-dependent region began, innermost last. */
-    private final Deque<Long> regionStarts = new ArrayDeque<>();
+    /**
+     * One enclosing data-dependent region: the creation number at which it began, and for a loop body the
+     * lists it appends to ({@link ScannedLists}), else null.
+     */
+    private record Region(long start, ScannedLists.Collector scan) {}
+
+    /** The enclosing data-dependent regions, innermost last. */
+    private final Deque<Region> regions = new ArrayDeque<>();
+    /** Lists filled by data-dependent loops: their contents as stacked pieces ({@link ScannedLists}), by identity. */
+    private final Map<Object, List<Tensor>> scannedLists = new IdentityHashMap<>();
     /** The graph inputs, by tensor identity: argument index and name. */
     private final Map<Tensor, Integer> inputArgs = new IdentityHashMap<>();
     private final List<String> argNames;
@@ -48,7 +57,33 @@ final class TraceSession {
     /** True when {@code o} was created inside the innermost data-dependent region (or anywhere, outside one). */
     boolean createdInCurrentRegion(Object o) {
         Long n = created.get(o);
-        return n != null && (regionStarts.isEmpty() || n >= regionStarts.peekLast());
+        return n != null && (regions.isEmpty() || n >= regions.peekLast().start());
+    }
+
+    /** True when {@code o} was created in the region around the innermost one, before the innermost began. */
+    boolean createdJustOutsideCurrentRegion(Object o) {
+        Long n = created.get(o);
+        if (n == null || regions.isEmpty()) {
+            return false;
+        }
+        Iterator<Region> it = regions.descendingIterator();
+        long innerStart = it.next().start();
+        long outerStart = it.hasNext() ? it.next().start() : 0;
+        return n >= outerStart && n < innerStart;
+    }
+
+    /** The collector of the innermost region when that is a loop body, else null. */
+    ScannedLists.Collector scanCollector() {
+        return regions.isEmpty() ? null : regions.peekLast().scan();
+    }
+
+    /** The stacked pieces of a list filled by a data-dependent loop, or null for any other object. */
+    List<Tensor> scannedList(Object list) {
+        return scannedLists.get(list);
+    }
+
+    void setScannedList(Object list, List<Tensor> pieces) {
+        scannedLists.put(list, pieces);
     }
 
     void input(Tensor symbolic, int argIndex) {
@@ -75,15 +110,16 @@ final class TraceSession {
 
     /** True while recording a data-dependent branch or loop body, where Java side effects would run once. */
     boolean inSymbolicRegion() {
-        return !regionStarts.isEmpty();
+        return !regions.isEmpty();
     }
 
-    void enterSymbolicRegion() {
-        regionStarts.addLast(createdCount);
+    /** Enters a data-dependent branch, or a loop body when {@code scan} (the body's list appends) is not null. */
+    void enterSymbolicRegion(ScannedLists.Collector scan) {
+        regions.addLast(new Region(createdCount, scan));
     }
 
     void exitSymbolicRegion() {
-        regionStarts.removeLast();
+        regions.removeLast();
     }
 
     void enterCall(Activation a) {

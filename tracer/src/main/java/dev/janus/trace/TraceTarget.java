@@ -9,6 +9,7 @@ import dev.janus.trace.TraceValue.Concrete;
 import java.io.Serializable;
 import java.lang.invoke.MethodHandleInfo;
 import java.lang.invoke.SerializedLambda;
+import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
@@ -183,6 +184,31 @@ record TraceTarget(Class<?> owner, String name, String desc, int opcode, List<Ob
         return all;
     }
 
+    /** Calls the method for real, as the traced function stands for it: {@code bound ++ [receiver] ++ args}. */
+    Object invokeEagerly(Object[] args) {
+        List<Object> all = new ArrayList<>(bound);
+        if (receiverIsArg) {
+            all.add(receiver);
+        }
+        all.addAll(Arrays.asList(args));
+        Method m = Reflect.method(owner, name, desc);
+        if (m == null || !m.trySetAccessible()) {
+            throw new IllegalStateException("cannot call " + display + " eagerly: the method is not accessible");
+        }
+        try {
+            return isStatic() ? m.invoke(null, all.toArray()) : m.invoke(all.get(0), all.subList(1, all.size()).toArray());
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            } else if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(display + " threw " + e.getCause(), e.getCause());
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("cannot call " + display + " eagerly", e);
+        }
+    }
+
     /** Dotted names for the parameters of the modules the call starts from ({@code fc1.weight}). */
     Map<Tensor, String> parameterNames(Object[] args) {
         Map<Tensor, String> names = new IdentityHashMap<>();
@@ -194,6 +220,28 @@ record TraceTarget(Class<?> owner, String name, String desc, int opcode, List<Ob
                 GraphCapture.namesOf(m).forEach(names::putIfAbsent);
             }
         }
+        if (receiver != null && !(receiver instanceof Module) && Framework.isUserCode(receiver.getClass())) {
+            moduleFields(receiver, names);
+        }
         return names;
+    }
+
+    /** The modules in {@code o}'s own fields ({@code model} of a trainer), their tensors named {@code model.fc1.weight}. */
+    private static void moduleFields(Object o, Map<Tensor, String> names) {
+        for (Class<?> c = o.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
+            for (Field f : c.getDeclaredFields()) {
+                if (Modifier.isStatic(f.getModifiers()) || !Module.class.isAssignableFrom(f.getType())
+                        || !f.trySetAccessible()) {
+                    continue;
+                }
+                try {
+                    if (f.get(o) instanceof Module m) {
+                        GraphCapture.namesOf(m).forEach((t, n) -> names.putIfAbsent(t, f.getName() + "." + n));
+                    }
+                } catch (IllegalAccessException e) {
+                    // not readable: its tensors keep generic names
+                }
+            }
+        }
     }
 }

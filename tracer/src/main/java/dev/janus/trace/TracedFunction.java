@@ -4,8 +4,9 @@ import dev.janus.Tensor;
 import dev.janus.graph.CompiledGraph;
 import dev.janus.graph.Graph;
 import dev.janus.graph.GraphFunction;
-import dev.janus.graph.GraphCapture;
 import dev.janus.graph.InputSpec;
+import dev.janus.graph.StatefulCapture;
+import dev.janus.graph.Value;
 import dev.janus.graph.passes.EliminateDeadCode;
 import dev.janus.graph.passes.PassManager;
 import java.time.Duration;
@@ -51,7 +52,7 @@ public final class TracedFunction<O> implements GraphFunction {
     public O call(Object... args) {
         Specialization s = specializationFor(args);
         Tensor[] outs = s.compiled().run(s.signature().graphInputs(args));
-        return result(s.returns().rebuild(outs));
+        return result(s.returns().rebuild(s.writes().writeBack(outs)));
     }
 
     // NOTE: the method's declared result type is only known to the caller's generic signature; the plan rebuilt
@@ -104,20 +105,21 @@ public final class TracedFunction<O> implements GraphFunction {
         Signature sig = Signature.of(options, args, target.userParams(), target.userNames(), target.receiver());
         TraceSession session = new TraceSession(target.userNames());
         ReturnPlan[] plan = new ReturnPlan[1];
-        Graph g;
+        StatefulCapture capture;
         try {
-            g = GraphCapture.captureAll(target.parameterNames(args), in -> {
+            capture = StatefulCapture.capture(target.parameterNames(args), in -> {
                 List<TraceValue> all = target.fullArgs(sig.abstractArgs(in, session));
                 TraceValue ret = Activation.invokeTop(session, target.owner(), target.name(), target.desc(),
                         target.opcode(), all);
                 List<Tensor> outs = new ArrayList<>();
-                plan[0] = ReturnPlan.of(ret, Type.getReturnType(target.desc()), outs, target.display());
+                plan[0] = ReturnPlan.of(ret, Type.getReturnType(target.desc()), outs, target.display(), session);
                 return outs;
             }, sig.inputSpecs().toArray(InputSpec[]::new));
         } catch (TraceThrow t) {
             throw t.toTraceException();
         }
-        g = PassManager.of(new EliminateDeadCode()).apply(g); // drops what the tracer recorded but nothing reads
+        // drops what the tracer recorded but nothing reads
+        Graph g = PassManager.of(new EliminateDeadCode()).apply(capture.graph());
         List<Guard> guards = new ArrayList<>(sig.guards());
         session.readGuards().stream().filter(x -> !guards.contains(x)).forEach(guards::add);
         CompiledGraph compiled = new CompiledGraph(PassManager.forExecution().apply(g));
@@ -125,7 +127,22 @@ public final class TracedFunction<O> implements GraphFunction {
         long nanos = System.nanoTime() - start;
         lastTraceNanos = nanos;
         LOG.debug("traced {} in {} ms", target.display(), nanos / 1e6);
-        return new Specialization(sig, List.copyOf(guards), g, compiled, plan[0], nanos);
+        return new Specialization(sig, List.copyOf(guards), g, compiled, plan[0], capture, nanos);
+    }
+
+    /**
+     * Runs the graph for {@code args} (unoptimized, keeping every node's value) and then the eager method on
+     * the same arguments, and reports whether they agree; if not, the first graph node whose value differs from
+     * the eager op at the same source line (a value the trace baked in that has changed since, say). The
+     * graph's writes (a training step's updates) are not carried out; the eager method's are, since it runs.
+     *
+     * <pre>{@code
+     * VerifyReport r = f.verifyAgainstEager(x);
+     * if (!r.agrees()) System.out.println(r);   // the node, its line, both values, the largest difference
+     * }</pre>
+     */
+    public VerifyReport verifyAgainstEager(Object... args) {
+        return EagerComparison.compare(target.display(), specializationFor(args), target, args);
     }
 
     /** The graph most recently used (as traced: every node carries its source line). */
@@ -171,6 +188,10 @@ public final class TracedFunction<O> implements GraphFunction {
         s.guards().forEach(g -> sb.append("  ").append(g).append('\n'));
         sb.append("graph (# file:line where each node was recorded):\n");
         sb.append(s.graph().toString().indent(2));
+        if (s.writes().writes()) {
+            sb.append("writes (after each call, the last outputs are written into these live tensors):\n");
+            writtenNames(s).forEach(n -> sb.append("  ").append(n).append('\n'));
+        }
         if (!retraceReasons.isEmpty()) {
             sb.append("retraces:\n");
             for (int i = 0; i < retraceReasons.size(); i++) {
@@ -178,6 +199,23 @@ public final class TracedFunction<O> implements GraphFunction {
             }
         }
         return sb.toString();
+    }
+
+    /** What each call writes: {@code %fc1.weight <- %57}, the parameter and the output written into it. */
+    private static List<String> writtenNames(Specialization s) {
+        List<String> lines = new ArrayList<>();
+        List<Value> outs = s.graph().outputs();
+        for (int i = 0; i < s.writes().targets().size(); i++) {
+            Tensor t = s.writes().targets().get(i);
+            String name = "a " + t.dtype().shortName() + t.shape() + " tensor";
+            for (var p : s.graph().parameters().entrySet()) {
+                if (p.getValue() == t) {
+                    name = p.getKey().ref();
+                }
+            }
+            lines.add(name + " <- " + outs.get(s.writes().resultCount() + i).ref());
+        }
+        return lines;
     }
 
     @Override

@@ -92,13 +92,34 @@ final class TraceErrorModels {
         return x.mul((double) v[0]);
     }
 
+    /** A list that existed before tracing: the graph could not fill it. */
+    private final List<Tensor> history = new ArrayList<>();
+
     Tensor appendInLoop(Tensor x, int n) {
+        for (int i = 0; i < n; i++) {
+            x = x.tanh();
+            history.add(x); // @append
+        }
+        return x;
+    }
+
+    Tensor appendTwice(Tensor x, int n) {
+        List<Tensor> outs = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            outs.add(x);
+            x = x.tanh();
+            outs.add(x); // @append-twice
+        }
+        return Tensor.stack(0, outs);
+    }
+
+    int sizeOfScanned(Tensor x, int n) {
         List<Tensor> outs = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             x = x.tanh();
-            outs.add(x); // @append
+            outs.add(x);
         }
-        return Tensor.stack(0, outs);
+        return outs.size(); // @scanned-size
     }
 
     Tensor nullCarried(Tensor x, int n) {

@@ -46,6 +46,9 @@ class TraceErrorsTest {
                 Arguments.of("breakOnData", "@break", "a break or return under a data-dependent condition inside the "
                         + "data-dependent loop ("),
                 Arguments.of("appendInLoop", "@append", "a change (add) to a Java ArrayList inside a data-dependent"),
+                Arguments.of("appendTwice", "@append-twice", "a second append to one list in an iteration"),
+                Arguments.of("sizeOfScanned", "@scanned-size", "a call of List.size on a list filled by a data-dependent "
+                        + "loop"),
                 Arguments.of("nullCarried", "@null-carried", "local variable 'last', which holds null"));
     }
 

@@ -71,6 +71,34 @@ class TraceLoopTest {
     }
 
     @Test
+    void listFilledByACountedLoop_returnedAsAList_hasOneTensorPerIteration() {
+        TracedFunction<java.util.List<Tensor>> f = Tracer.trace(TraceOptions.defaults().dynamicScalars(1),
+                TraceModels.Loops::trajectory, loops, x, 2);
+        assertEquals(1, count(f.graph(), Op.LOOP), f.graph().toString());
+        for (int n : new int[] {0, 2, 5}) {
+            java.util.List<Tensor> expected = loops.trajectory(x, n);
+            java.util.List<Tensor> actual = f.call(x, n);
+            assertEquals(expected.size(), actual.size());
+            for (int i = 0; i < expected.size(); i++) {
+                assertClose(expected.get(i), actual.get(i));
+            }
+        }
+    }
+
+    @Test
+    void listFilledByAWhileLoop_stackedAlongAxis1_matchesEager() {
+        TracedFunction<Tensor> f = Tracer.trace(TraceModels.Loops::halvings, loops, x);
+        assertEquals(1, count(f.graph(), Op.LOOP), f.graph().toString());
+        for (float scale : new float[] {1f, 0.01f, 40f}) {
+            Tensor in = x.mul((double) scale);
+            Tensor expected = loops.halvings(in);
+            Tensor actual = f.call(in);
+            assertArrayEquals(expected.shape().dims(), actual.shape().dims());
+            assertClose(expected, actual);
+        }
+    }
+
+    @Test
     void whileTrueWithABreakEndingTheBody_isADoWhileLoop() {
         TracedFunction<Tensor> f = Tracer.trace(TraceModels.Loops::halveUntilSmall, loops, x);
         assertEquals(1, count(f.graph(), Op.LOOP), f.graph().toString());

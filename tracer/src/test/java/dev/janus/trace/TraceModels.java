@@ -161,6 +161,28 @@ final class TraceModels {
             return x;
         }
 
+        /** The start value and every iteration's value, as a list (a scanned output of the loop). */
+        public java.util.List<Tensor> trajectory(Tensor x, int n) {
+            java.util.List<Tensor> xs = new java.util.ArrayList<>();
+            xs.add(x);
+            for (int i = 0; i < n; i++) {
+                x = x.mul(0.5).add(1.0);
+                xs.add(x);
+            }
+            return xs;
+        }
+
+        /** A data-dependent while loop collecting its values, stacked along axis 1 with the start value first. */
+        public Tensor halvings(Tensor x) {
+            java.util.List<Tensor> xs = new java.util.ArrayList<>();
+            xs.add(x);
+            while (x.abs().sum().item() > 1.0) {
+                x = x.mul(0.5);
+                xs.add(x);
+            }
+            return Tensor.stack(1, xs);
+        }
+
         /** A loop over a concrete count: unrolled. */
         public Tensor unrolled(Tensor x) {
             for (int i = 0; i < 3; i++) {
@@ -213,6 +235,19 @@ final class TraceModels {
 
         static Tensor center(Tensor t) {
             return t.sub(t.mean(1, true)); // @center
+        }
+    }
+
+    /** A model whose forward reads a mutable Java field: a trace bakes its value in. */
+    static final class Drifting extends Module {
+        final Linear fc = new Linear(4, 3);
+        double scale = 2.0;
+
+        @Override
+        public Tensor forward(Tensor x) {
+            Tensor h = fc.forward(x).relu();
+            Tensor scaled = h.mul(scale); // @drift-scale
+            return scaled.add(h).sum(1);
         }
     }
 
