@@ -31,7 +31,7 @@ final class ElementwiseKernels {
             case SIN -> Math::sin;
             case COS -> Math::cos;
             case TAN -> Math::tan;
-            case TANH -> Math::tanh;
+            case TANH -> SpecialFunctions::tanh;
             case SIGMOID -> SpecialFunctions::sigmoid;
             case RELU -> x -> x > 0 ? x : (x == x ? 0 : x);
             case ERF -> single ? SpecialFunctions::erfFloat : SpecialFunctions::erf;
@@ -179,6 +179,23 @@ final class ElementwiseKernels {
             case RELU -> Parallel.range(n, 1, (s, e) -> {
                 for (int i = s; i < e; i++) {
                     o[i] = Math.max(a[i], 0f); // NaN stays NaN; vectorizes, unlike a branch
+                }
+            });
+            // the activations of recurrent steps get loops of their own: through the shared lambda below the
+            // call site sees every op and HotSpot cannot inline the function
+            case TANH -> Parallel.range(n, 8, (s, e) -> {
+                for (int i = s; i < e; i++) {
+                    o[i] = (float) SpecialFunctions.tanh(a[i]);
+                }
+            });
+            case SIGMOID -> Parallel.range(n, 8, (s, e) -> {
+                for (int i = s; i < e; i++) {
+                    o[i] = (float) SpecialFunctions.sigmoid(a[i]);
+                }
+            });
+            case EXP -> Parallel.range(n, 8, (s, e) -> {
+                for (int i = s; i < e; i++) {
+                    o[i] = (float) Math.exp(a[i]);
                 }
             });
             default -> {

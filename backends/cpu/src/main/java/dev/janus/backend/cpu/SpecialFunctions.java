@@ -69,6 +69,23 @@ final class SpecialFunctions {
         return Math.copySign(1 - erfc, x);
     }
 
+    /**
+     * tanh through one {@link Math#exp} (a JIT intrinsic) instead of {@link Math#tanh} (a slower library call,
+     * the main cost of an RNN step): an odd series near 0, where {@code 1 - 2/(e^2|x| + 1)} would cancel, and
+     * ±1 beyond |x| = 20. Relative error below 1e-14.
+     */
+    static double tanh(double x) {
+        double a = Math.abs(x);
+        if (a < 0.0625) {
+            double x2 = x * x;
+            return x * (1 + x2 * (-1.0 / 3 + x2 * (2.0 / 15 + x2 * (-17.0 / 315 + x2 * (62.0 / 2835)))));
+        }
+        if (a > 20) {
+            return Math.copySign(1.0, x);
+        }
+        return Math.copySign(1 - 2 / (Math.exp(2 * a) + 1), x);
+    }
+
     /** Logistic sigmoid without overflow for large |x|. */
     static double sigmoid(double x) {
         if (x >= 0) {

@@ -48,7 +48,8 @@ final class StepCode {
             case MINIMUM -> math(mv, "min", binary);
             case POW -> math(mv, "pow", binary);
             case SIGN -> math(mv, "signum", unary);
-            case EXP, LOG, LOG1P, EXPM1, SQRT, SIN, COS, TAN, TANH, FLOOR, CEIL -> math(mv, op.opName(), unary);
+            case EXP, LOG, LOG1P, EXPM1, SQRT, SIN, COS, TAN, FLOOR, CEIL -> math(mv, op.opName(), unary);
+            case TANH -> mv.visitMethodInsn(INVOKESTATIC, SPECIAL, "tanh", unary, false);
             case ROUND -> math(mv, "rint", unary);
             case RSQRT -> {
                 math(mv, "sqrt", unary);
