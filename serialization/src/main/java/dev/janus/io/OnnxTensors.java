@@ -28,26 +28,20 @@ final class OnnxTensors {
         };
     }
 
-    /** The Janus dtype of ONNX data type {@code code}; {@code where} names the value for the error. */
-    static DType dtype(int code, String where) throws ModelFormatException {
+    /**
+     * The Janus dtype of ONNX data type {@code code}; {@code where} names the value for the error, an
+     * {@link UnsupportedOperationException} for the types Janus lacks (uint8, float16, string, ...).
+     */
+    static DType dtype(int code, String where) {
         return switch (code) {
             case OnnxProto.BOOL -> DType.BOOL;
             case OnnxProto.INT32 -> DType.INT32;
             case OnnxProto.INT64 -> DType.INT64;
             case OnnxProto.FLOAT -> DType.FLOAT32;
             case OnnxProto.DOUBLE -> DType.FLOAT64;
-            default -> throw new UnsupportedDTypeException(where + " has ONNX element type " + codeName(code)
+            default -> throw new UnsupportedOperationException(where + " has ONNX element type " + codeName(code)
                     + ", which Janus does not have (it has bool, int32, int64, float, double)");
         };
-    }
-
-    /** A model whose values use an element type Janus lacks (uint8, float16, string, ...). */
-    static final class UnsupportedDTypeException extends ModelFormatException {
-        private static final long serialVersionUID = 1L;
-
-        UnsupportedDTypeException(String message) {
-            super(message);
-        }
     }
 
     static String codeName(int code) {
