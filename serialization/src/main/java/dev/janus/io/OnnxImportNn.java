@@ -40,7 +40,9 @@ final class OnnxImportNn {
             case "Softmax", "LogSoftmax", "Hardmax" -> one(softmax(n));
             case "Dropout" -> dropout(n);
             case "DFT" -> one(dft(n));
-            default -> throw n.unsupported("no Janus mapping for this ONNX op");
+            case "MeanVarianceNormalization" -> one(meanVariance(n));
+            case "LRN" -> one(lrn(n));
+            default -> OnnxImportLosses.apply(n);
         };
     }
 
@@ -164,39 +166,60 @@ final class OnnxImportNn {
         return oneD ? OnnxPrims.squeeze(y, 2) : y;
     }
 
-    /** ConvTranspose with explicit pads (an output_shape attribute is not supported); uneven pads crop. */
+    /**
+     * ConvTranspose. Pads come from {@code pads}, or from {@code output_shape}/{@code auto_pad} by the
+     * specification's total-padding rule; the symmetric case is Janus's padding attribute, anything else a
+     * transposed convolution without padding followed by a crop (or zero extension).
+     */
     private static Tensor convTranspose(OnnxNode n) {
         Tensor x = floating(n, n.in(0));
         if (x.shape().rank() != 4) {
             throw n.unsupported("only 2-D convolutions (N, C, H, W), got rank " + x.shape().rank());
         }
-        if (n.attr("output_shape") != null || !n.s("auto_pad", "NOTSET").equals("NOTSET")) {
-            throw n.unsupported("output_shape and auto_pad (give pads explicitly)");
-        }
         Tensor w = n.in(1);
         long[] s = attrOr(n, "strides", 2, 1);
         long[] d = attrOr(n, "dilations", 2, 1);
         long[] op = attrOr(n, "output_padding", 2, 0);
-        long[] p = attrOr(n, "pads", 4, 0);
-        boolean symmetric = p[0] == p[2] && p[1] == p[3];
-        int[] padding = symmetric ? new int[] {(int) p[0], (int) p[1]} : new int[] {0, 0};
-        int[] outPad = ints(op);
-        if (outPad[0] >= Math.max(s[0], d[0]) || outPad[1] >= Math.max(s[1], d[1])) {
-            throw n.unsupported("output_padding " + Arrays.toString(op) + " not smaller than stride or dilation");
-        }
-        Attrs a = Attrs.of("stride", ints(s), "padding", padding, "dilation", ints(d), "groups", (int) n.i("group", 1),
-                "outputPadding", outPad);
+        long[] p = transposePads(n, x, w, s, d, op);
+        int groups = (int) n.i("group", 1);
+        boolean simple = p[0] == p[2] && p[1] == p[3] && p[0] >= 0 && p[1] >= 0 && op[0] < Math.max(s[0], d[0])
+                && op[1] < Math.max(s[1], d[1]);
+        Attrs a = Attrs.of("stride", ints(s), "padding", simple ? new int[] {(int) p[0], (int) p[1]} : new int[] {0, 0},
+                "dilation", ints(d), "groups", groups, "outputPadding", simple ? ints(op) : new int[] {0, 0});
         Tensor y = ap(Op.CONV_TRANSPOSE2D, a, x, w);
-        if (!symmetric) {
-            long h = y.shape().dim(2);
-            long wd = y.shape().dim(3);
-            y = ap(Op.SLICE, Attrs.of("starts", new long[] {0, 0, p[0], p[1]}, "stops",
-                    new long[] {y.shape().dim(0), y.shape().dim(1), h - p[2], wd - p[3]}, "steps", new long[] {1, 1, 1, 1}), y);
+        if (!simple) {
+            long[] full = {y.shape().dim(2), y.shape().dim(3)};
+            long[][] ext = {{0, 0, Math.max(0, -p[0]), Math.max(0, -p[1])},
+                {0, 0, Math.max(0, op[0] - p[2]), Math.max(0, op[1] - p[3])}};
+            y = ap(Op.PAD, Attrs.of("before", ext[0], "after", ext[1], "value", 0.0), y);
+            long[] starts = {0, 0, Math.max(0, p[0]), Math.max(0, p[1])};
+            long[] stops = {y.shape().dim(0), y.shape().dim(1), starts[2] + full[0] + op[0] - p[0] - p[2],
+                starts[3] + full[1] + op[1] - p[1] - p[3]};
+            y = ap(Op.SLICE, Attrs.of("starts", starts, "stops", stops, "steps", new long[] {1, 1, 1, 1}), y);
         }
         if (n.has(2)) {
             y = add(y, OnnxPrims.reshape(n.in(2), n.in(2).shape().dim(0), 1, 1));
         }
         return y;
+    }
+
+    /** (begin h, begin w, end h, end w) pads of a ConvTranspose, per the specification. */
+    private static long[] transposePads(OnnxNode n, Tensor x, Tensor w, long[] s, long[] d, long[] op) {
+        long[] outShape = n.ints("output_shape");
+        String auto = n.s("auto_pad", "NOTSET");
+        if (outShape == null && !auto.startsWith("SAME")) {
+            return attrOr(n, "pads", 4, 0);
+        }
+        long[] p = new long[4];
+        for (int i = 0; i < 2; i++) {
+            long in = x.shape().dim(2 + i);
+            long out = outShape != null ? outShape[outShape.length - 2 + i] : in * s[i];
+            long total = s[i] * (in - 1) + op[i] + (w.shape().dim(2 + i) - 1) * d[i] + 1 - out;
+            boolean upper = auto.equals("SAME_UPPER");
+            p[i] = upper ? Math.floorDiv(total, 2) : total - Math.floorDiv(total, 2);
+            p[2 + i] = total - p[i];
+        }
+        return p;
     }
 
     /** Window geometry of a pool: kernel, strides, dilations, (begin, end) pads incl. ceil_mode's extra end. */
@@ -423,5 +446,35 @@ final class OnnxImportNn {
             y = OnnxPrims.slice(y, axis, 0, x.shape().dim(axis) / 2 + 1, 1);
         }
         return y;
+    }
+
+    /** (X - E[X]) / (sqrt(E[X²] - E[X]²) + 1e-9) over {@code axes}, as the specification's function body. */
+    private static Tensor meanVariance(OnnxNode n) {
+        Tensor x = floating(n, n.in(0));
+        long[] given = n.ints("axes");
+        int[] axes = OnnxPrims.axes(given != null ? given : new long[] {0, 2, 3}, x.shape().rank());
+        Tensor count = scalar(OnnxPrims.count(x, axes), x);
+        Tensor mean = div(reduce(Op.SUM, x, axes, true), count);
+        Tensor meanSq = div(reduce(Op.SUM, mul(x, x), axes, true), count);
+        Tensor std = un(Op.SQRT, sub(meanSq, mul(mean, mean)));
+        return div(sub(x, mean), add(std, scalar(1e-9, x)));
+    }
+
+    /** Local response normalization across channels: x / (bias + alpha/size · Σ x²)^beta over a channel window. */
+    private static Tensor lrn(OnnxNode n) {
+        Tensor x = floating(n, n.in(0));
+        int size = (int) n.i("size", 1);
+        long c = x.shape().dim(1);
+        long[] before = new long[x.shape().rank()];
+        long[] after = new long[x.shape().rank()];
+        before[1] = (size - 1) / 2;
+        after[1] = size - 1 - before[1];
+        Tensor sq = ap(Op.PAD, Attrs.of("before", before, "after", after, "value", 0.0), mul(x, x));
+        Tensor sum = OnnxPrims.slice(sq, 1, 0, c, 1);
+        for (int k = 1; k < size; k++) {
+            sum = add(sum, OnnxPrims.slice(sq, 1, k, k + c, 1));
+        }
+        Tensor base = add(mul(sum, scalar(n.f("alpha", 1e-4f) / size, x)), scalar(n.f("bias", 1f), x));
+        return div(x, bin(Op.POW, base, scalar(n.f("beta", 0.75f), x)));
     }
 }
