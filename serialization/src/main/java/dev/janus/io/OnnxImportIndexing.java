@@ -196,7 +196,7 @@ final class OnnxImportIndexing {
         bShape[batchAxis] = batch;
         Tensor time = OnnxPrims.reshape(Tensor.of(t), tShape);
         Tensor len = OnnxPrims.reshape(cast(n.in(1), DType.INT64), bShape);
-        Tensor rev = where(bin(Op.LT, time, len), sub(sub(len, scalar(1, len)), time), add(time, mul(len, scalar(0, len))));
+        Tensor rev = where(bin(Op.LT, time, len), sub(sub(len, scalar(1, len)), time), time);
         return ap(Op.GATHER, Attrs.of("axis", timeAxis), x, OnnxPrims.expand(rev, x.shape().dims()));
     }
 

@@ -27,7 +27,7 @@ final class OnnxImportLosses {
             case "NegativeLogLikelihoodLoss" -> one(nll(n, n.in(0)));
             case "SoftmaxCrossEntropyLoss" -> softmaxCrossEntropy(n);
             case "HannWindow", "HammingWindow", "BlackmanWindow" -> one(window(n));
-            default -> throw n.unsupported("no Janus mapping for this ONNX op");
+            default -> OnnxImportResize.apply(n);
         };
     }
 

@@ -3,7 +3,6 @@ package dev.janus.io;
 import static dev.janus.io.OnnxImportOps.one;
 import static dev.janus.io.OnnxPrims.add;
 import static dev.janus.io.OnnxPrims.ap;
-import static dev.janus.io.OnnxPrims.bin;
 import static dev.janus.io.OnnxPrims.cast;
 import static dev.janus.io.OnnxPrims.scalar;
 import static dev.janus.io.OnnxPrims.where;
