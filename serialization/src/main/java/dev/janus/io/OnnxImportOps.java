@@ -19,9 +19,11 @@ import dev.janus.ops.Op;
 import java.util.List;
 
 /**
- * The Janus form of each supported ONNX op: elementwise math, activations, comparisons and reductions here;
- * shapes and indexing in {@link OnnxImportShapes}; linear algebra, convolution, pooling and normalization in
- * {@link OnnxImportNn}. Anything else is an {@link UnsupportedOperationException} naming the ONNX op.
+ * The Janus form of each supported ONNX op: elementwise math, activations, comparisons and reductions here.
+ * An op not in this table goes on to the next one, in this order: {@link OnnxImportShapes} (shapes, movement,
+ * constants), {@link OnnxImportIndexing}, {@link OnnxImportNn} (linear algebra, convolution, pooling,
+ * normalization, softmax), {@link OnnxImportLosses} (losses, windows), {@link OnnxImportResize},
+ * {@link OnnxImportRnn}; the last one's default is an {@link UnsupportedOperationException} naming the ONNX op.
  */
 final class OnnxImportOps {
     private OnnxImportOps() {}

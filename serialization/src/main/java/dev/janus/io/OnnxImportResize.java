@@ -23,7 +23,7 @@ final class OnnxImportResize {
         return switch (n.op()) {
             case "Resize" -> one(resize(n, n.opset < 11 ? 1 : 2, n.opset < 11));
             case "Upsample" -> one(resize(n, 1, true));
-            default -> throw n.unsupported("no Janus mapping for this ONNX op");
+            default -> OnnxImportRnn.apply(n);
         };
     }
 
