@@ -23,7 +23,7 @@ import java.util.List;
  * An op not in this table goes on to the next one, in this order: {@link OnnxImportShapes} (shapes, movement,
  * constants), {@link OnnxImportIndexing}, {@link OnnxImportNn} (linear algebra, convolution, pooling,
  * normalization, softmax), {@link OnnxImportLosses} (losses, windows), {@link OnnxImportResize},
- * {@link OnnxImportRnn}; the last one's default is an {@link UnsupportedOperationException} naming the ONNX op.
+ * {@link OnnxImportRnn}, {@link OnnxImportEinsum}; the last one's default is an {@link UnsupportedOperationException} naming the ONNX op.
  */
 final class OnnxImportOps {
     private OnnxImportOps() {}

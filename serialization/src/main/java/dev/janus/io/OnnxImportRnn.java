@@ -27,7 +27,7 @@ final class OnnxImportRnn {
             case "RNN" -> recurrent(n, 1);
             case "GRU" -> recurrent(n, 3);
             case "LSTM" -> recurrent(n, 4);
-            default -> throw n.unsupported("no Janus mapping for this ONNX op");
+            default -> OnnxImportEinsum.apply(n);
         };
     }
 
