@@ -63,8 +63,8 @@ final class OnnxImporter {
     static Graph importModel(ModelProto m, String file, Map<String, Tensor> fixed) throws ModelFormatException {
         long opset = m.defaultOpset();
         if (opset == 0 && !m.opsets().isEmpty()) {
-            throw new UnsupportedOperationException(file + ": the model uses only operator sets " + m.opsets()
-                    + ", not the default ONNX one");
+            throw new UnsupportedOperationException(file + ": the model uses only the operator sets "
+                    + m.opsets().stream().map(o -> o.domain() + " v" + o.version()).toList() + ", not the default ONNX one");
         } else if (opset == 0) {
             throw new ModelFormatException(file + ": the model imports no operator set");
         }

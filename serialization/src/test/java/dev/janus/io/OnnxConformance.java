@@ -227,7 +227,8 @@ final class OnnxConformance {
         sb.append("with an `UnsupportedOperationException` (an op, attribute or element type Janus does not have).\n");
         sb.append("Regenerate with\n\n");
         sb.append("```\nmvn -o -pl serialization -am test -Dtest=OnnxConformanceTest -Dsurefire.failIfNoSpecifiedTests=false \\\n");
-        sb.append("    -Djanus.onnx.conformanceDoc=$PWD/docs/onnx-conformance.md\n```\n\n");
+        sb.append("    -Djanus.onnx.conformanceDoc=$PWD/docs/onnx-conformance.md \\\n");
+        sb.append("    -Djanus.onnx.passingList=$PWD/serialization/src/test/resources/onnx-conformance-passing.txt\n```\n\n");
         long withFixed = results.stream().filter(r -> r.outcome() == Outcome.PASSED && !r.fixed().isEmpty()).count();
         sb.append("Where the importer needs a graph input as a constant (a Reshape's shape, a Slice's bounds, reduction\n");
         sb.append("axes: Janus graphs have static shapes), the case is imported again with that input fixed to the case's\n");
