@@ -35,9 +35,10 @@ class ModelArchiveRedeployTest {
             + "|/janus-(api|eager|backend-cpu|graph-exec|serialization)-[^/]*\\.jar"
             + "|/jackson-(core|databind|annotations)-[^/]*\\.jar"
             + "|/(javacpp|openblas)(-platform)?-[^/]*\\.jar"
+            + "|/protobuf-java-[^/]*\\.jar"
             + "|/slf4j-api-[^/]*\\.jar)");
     private static final Pattern NOT_RUNTIME = Pattern.compile(".*(test-classes|junit|opentest4j|apiguardian|/asm"
-            + "|surefire|/examples/|/tracer/).*");
+            + "|surefire|/examples/|/tracer/|janus-tracer|/onnxruntime/).*");
 
     @TempDir
     Path dir;
