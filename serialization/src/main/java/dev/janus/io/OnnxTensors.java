@@ -52,21 +52,7 @@ final class OnnxTensors {
 
     /** A TensorProto named {@code name} with {@code t}'s values as raw little-endian data. */
     static TensorProto toProto(String name, Tensor t) {
-        int n = (int) t.numel();
-        ByteBuffer b = ByteBuffer.allocate(n * t.dtype().byteSize()).order(ByteOrder.LITTLE_ENDIAN);
-        switch (t.dtype()) {
-            case FLOAT32 -> b.asFloatBuffer().put(t.toFloatArray());
-            case FLOAT64 -> b.asDoubleBuffer().put(t.toDoubleArray());
-            case INT32 -> b.asIntBuffer().put(t.toIntArray());
-            case INT64 -> b.asLongBuffer().put(t.toLongArray());
-            case BOOL -> {
-                boolean[] v = t.toBooleanArray();
-                for (int i = 0; i < n; i++) {
-                    b.put(i, (byte) (v[i] ? 1 : 0));
-                }
-            }
-        }
-        return TensorProto.raw(name, code(t.dtype()), t.shape().dims(), b.array());
+        return TensorProto.raw(name, code(t.dtype()), t.shape().dims(), Safetensors.encode(t).array());
     }
 
     /** The tensor a TensorProto holds, checking that its data matches its dims and type. */

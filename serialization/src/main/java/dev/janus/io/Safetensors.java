@@ -281,7 +281,8 @@ public final class Safetensors {
         return out;
     }
 
-    private static ByteBuffer encode(Tensor t) {
+    /** {@code t}'s values as raw little-endian bytes (bools as 0/1 bytes): safetensors' and ONNX's raw layout. */
+    static ByteBuffer encode(Tensor t) {
         int n = (int) t.numel();
         ByteBuffer b = ByteBuffer.allocate(n * t.dtype().byteSize()).order(ByteOrder.LITTLE_ENDIAN);
         switch (t.dtype()) {
