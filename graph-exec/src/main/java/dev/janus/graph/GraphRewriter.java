@@ -41,11 +41,33 @@ public final class GraphRewriter {
     private final List<Node> nodes = new ArrayList<>();
     private int nextId;
 
+    /** While a subgraph is rewritten: the smallest id its new values may take (above the enclosing graph's). */
+    private static final ThreadLocal<Integer> ID_FLOOR = new ThreadLocal<>();
+
     /** Starts a rewrite of {@code source}: no nodes yet, its constants, and fresh ids above all of its ids. */
     public GraphRewriter(Graph source) {
         this.source = source;
         this.constants = new LinkedHashMap<>(source.constants());
-        this.nextId = maxId(source) + 1;
+        Integer floor = ID_FLOOR.get();
+        this.nextId = Math.max(maxId(source) + 1, floor == null ? 0 : floor);
+    }
+
+    /**
+     * Runs {@code rewrite} (a pass applied to a subgraph) with fresh ids starting at {@code floor} or above, so
+     * new values do not collide with the ids of the enclosing graph, which a subgraph cannot see.
+     */
+    public static Graph withIdFloor(int floor, java.util.function.Supplier<Graph> rewrite) {
+        Integer previous = ID_FLOOR.get();
+        ID_FLOOR.set(floor);
+        try {
+            return rewrite.get();
+        } finally {
+            if (previous == null) {
+                ID_FLOOR.remove();
+            } else {
+                ID_FLOOR.set(previous);
+            }
+        }
     }
 
     /** The largest value id in {@code g}, or -1 for an empty graph. */

@@ -55,6 +55,40 @@ class CompiledControlFlowTest {
     }
 
     @Test
+    void executionPipeline_fusesInsideTheLoopBody_withIdsUniqueAcrossTheGraph() {
+        Generator g = new Generator(16);
+        Tensor w = Tensor.randn(g, 8, 8).mul(0.3);
+        Tensor b = Tensor.randn(g, 8, 1);
+        Graph graph = seedRnn(w, b, 8, 2);
+        Graph optimized = PassManager.forExecution().apply(graph);
+        Node loop = optimized.nodes().stream().filter(n -> n.op() == dev.janus.ops.Op.LOOP).findFirst().orElseThrow();
+        List<dev.janus.ops.Op> body = loop.subgraphs().get(0).nodes().stream().map(Node::op).toList();
+        assertEquals(List.of(dev.janus.ops.Op.FUSED), body, "matmul + bias + tanh become one epilogue kernel:\n" + optimized);
+        java.util.Set<Integer> ids = new java.util.HashSet<>();
+        collectIds(optimized, ids);
+        Tensor h0 = Tensor.randn(g, 8, 2);
+        Tensor trips = Tensor.scalar(9L, DType.INT64);
+        assertArrayEquals(new Executor(graph).run(h0, trips)[0].toFloatArray(),
+                new CompiledGraph(optimized).run(h0, trips)[0].toFloatArray(), 1e-6f);
+    }
+
+    /** Adds every id defined in {@code g} and its subgraphs, failing on a repeat. */
+    private static void collectIds(Graph g, java.util.Set<Integer> ids) {
+        List<Value> defined = new java.util.ArrayList<>(g.inputs());
+        defined.addAll(g.parameters().keySet());
+        defined.addAll(g.constants().keySet());
+        for (Node n : g.nodes()) {
+            defined.addAll(n.outputs());
+            for (Graph sub : n.subgraphs()) {
+                collectIds(sub, ids);
+            }
+        }
+        for (Value v : defined) {
+            assertTrue(ids.add(v.id()), "id " + v.id() + " defined twice");
+        }
+    }
+
+    @Test
     void loopIterations_reuseTheirBuffers_soAllocationDoesNotGrowWithT() {
         Generator g = new Generator(12);
         Tensor w = Tensor.randn(g, 64, 64).mul(0.1);

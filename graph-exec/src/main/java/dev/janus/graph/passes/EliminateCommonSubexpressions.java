@@ -45,6 +45,11 @@ import java.util.Map;
  * contents would copy them).
  */
 public final class EliminateCommonSubexpressions implements Pass {
+    @Override
+    public boolean appliesInsideSubgraphs() {
+        return true;
+    }
+
     /** Constants up to this many elements are merged when their contents are equal. */
     public static final long MAX_COMPARED_ELEMENTS = 1L << 16;
 

@@ -28,6 +28,11 @@ import dev.janus.graph.Graph;
  */
 public final class FuseElementwise implements Pass {
     @Override
+    public boolean appliesInsideSubgraphs() {
+        return true;
+    }
+
+    @Override
     public Graph apply(Graph graph) {
         return FusionGroups.fuse(graph, false);
     }

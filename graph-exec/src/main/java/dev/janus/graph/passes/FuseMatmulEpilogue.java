@@ -27,6 +27,11 @@ import dev.janus.graph.Graph;
  */
 public final class FuseMatmulEpilogue implements Pass {
     @Override
+    public boolean appliesInsideSubgraphs() {
+        return true;
+    }
+
+    @Override
     public Graph apply(Graph graph) {
         return FusionGroups.fuse(graph, true);
     }

@@ -23,4 +23,13 @@ public interface Pass {
 
     /** The rewritten graph; {@code graph} itself is left unchanged. */
     Graph apply(Graph graph);
+
+    /**
+     * True when {@link PassManager} should also run this pass on the branches and bodies of {@code if} and
+     * {@code loop} nodes (a loop body is where a recurrent model spends its time). A pass that says so must be
+     * correct on a graph whose nodes read values it does not define (the subgraph's captured values).
+     */
+    default boolean appliesInsideSubgraphs() {
+        return false;
+    }
 }

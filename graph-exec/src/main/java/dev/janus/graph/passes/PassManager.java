@@ -104,7 +104,7 @@ public final class PassManager implements Pass {
         boolean allFromProperty = fromProperty.contains("all");
         for (int i = 0; i < passes.size(); i++) {
             Pass pass = passes.get(i);
-            Graph next = pass.apply(graph);
+            Graph next = pass.appliesInsideSubgraphs() ? InsideSubgraphs.apply(pass, graph) : pass.apply(graph);
             check(next, "pass " + pass.name());
             keepsSignature(graph, next, pass);
             String k = key(pass.name());

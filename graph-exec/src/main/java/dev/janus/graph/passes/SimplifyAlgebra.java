@@ -57,6 +57,11 @@ import java.util.Map;
  * merged ({@code f64 → f32 → f64} rounds), nor is {@code x * 0} (NaN and infinity times 0 are NaN).
  */
 public final class SimplifyAlgebra implements Pass {
+    @Override
+    public boolean appliesInsideSubgraphs() {
+        return true;
+    }
+
     /** Constants up to this many elements are checked for being all ones or all zeros. */
     public static final long MAX_IDENTITY_ELEMENTS = 4096;
 
