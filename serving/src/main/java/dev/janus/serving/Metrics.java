@@ -3,6 +3,7 @@ package dev.janus.serving;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
@@ -20,6 +21,8 @@ final class Metrics {
 
     private final Map<String, LongAdder> requests = new ConcurrentSkipListMap<>();
     private final Map<String, ModelMetrics> models = new ConcurrentHashMap<>();
+    /** HTTP requests being handled now. */
+    final AtomicInteger inFlight = new AtomicInteger();
 
     /** A histogram: cumulative counts are computed when rendered. */
     static final class Histogram {
@@ -111,6 +114,9 @@ final class Metrics {
         out.append("# TYPE janus_batch_size histogram\n");
         new ConcurrentSkipListMap<>(models).forEach((m, mm) -> mm.batchSizes.render(out, "janus_batch_size",
                 "model=\"" + m + "\""));
+        out.append("# HELP janus_requests_in_flight HTTP requests being handled (this one included).\n");
+        out.append("# TYPE janus_requests_in_flight gauge\n");
+        out.append("janus_requests_in_flight ").append(inFlight.get()).append('\n');
         out.append("# HELP janus_model_version_state 1 for each model version in the state it is in.\n");
         out.append("# TYPE janus_model_version_state gauge\n");
         out.append(versions.get());

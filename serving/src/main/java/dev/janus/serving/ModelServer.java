@@ -38,7 +38,8 @@ public final class ModelServer implements AutoCloseable {
         this.watcher = new VersionWatcher(cfg, registry, metrics);
         watcher.scan();
         RestApi api = new RestApi(registry, metrics, this::ready, cfg.requestTimeout().toNanos());
-        this.front = new JdkHttpFront(cfg.host(), cfg.port(), cfg.httpThreads(), cfg.maxBodyBytes(), api);
+        this.front = new JdkHttpFront(cfg.host(), cfg.port(), cfg.httpThreads(), cfg.maxBodyBytes(), api,
+                metrics.inFlight);
         watcher.start();
         log.info("serving {} on port {}", cfg.modelBasePath(), port());
     }

@@ -23,6 +23,7 @@ final class ServableVersion {
     final long version;
     final LoadedModel loaded;
     private final Batcher batcher;
+    private final Metrics.ModelMetrics metrics;
     private final AtomicInteger refs = new AtomicInteger(1);
     private final CompletableFuture<Void> unloaded = new CompletableFuture<>();
 
@@ -31,6 +32,7 @@ final class ServableVersion {
         this.model = model;
         this.version = version;
         this.loaded = loaded;
+        this.metrics = metrics;
         this.batcher = batching.enabled() && batchable(loaded.signature())
                 ? new Batcher(model + "-" + version, loaded, batching, metrics, arriving) : null;
     }
@@ -78,15 +80,21 @@ final class ServableVersion {
     }
 
     /**
-     * Runs one request, batched with others when batching is on; the future completes on the batch thread. The
-     * caller holds a reference until it completes.
+     * Runs one request, batched with others when batching is on (the future completes on the batch thread), else
+     * at once on the caller's thread. A request still waiting at {@code deadlineNanos} fails with 504; a run that
+     * started is not interrupted. The caller holds a reference until the future completes.
      */
     CompletableFuture<HostArray[]> predict(HostArray[] inputs, long deadlineNanos) {
         if (batcher != null) {
             return batcher.submit(inputs, deadlineNanos);
         }
+        if (System.nanoTime() - deadlineNanos > 0) {
+            return CompletableFuture.failedFuture(new ApiException(504, "the request timed out before it could run"));
+        }
         try {
-            return CompletableFuture.completedFuture(run(loaded, inputs));
+            HostArray[] out = run(loaded, inputs);
+            metrics.observeBatch(inputs[0].shape().length == 0 ? 1 : inputs[0].shape()[0]);
+            return CompletableFuture.completedFuture(out);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

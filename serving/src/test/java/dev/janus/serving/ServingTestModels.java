@@ -2,11 +2,14 @@ package dev.janus.serving;
 
 import dev.janus.DType;
 import dev.janus.Tensor;
+import dev.janus.Shape;
+import dev.janus.graph.ControlFlow;
 import dev.janus.graph.Graph;
 import dev.janus.graph.GraphCapture;
 import dev.janus.graph.GraphFunction;
 import dev.janus.graph.InputSpec;
 import dev.janus.io.ModelArchive;
+import dev.janus.ops.TensorSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,6 +51,18 @@ final class ServingTestModels {
     static Graph fixedBatchModel() {
         return GraphCapture.captureAll(Map.of(), in -> List.of(in[0].mul(3.0)), InputSpec.of(DType.FLOAT32, 2, 3)
                 .named("x"));
+    }
+
+    /**
+     * A model as slow as asked: {@code h <- tanh(W h)} repeated {@code T} times, with h0:f32[4, 2] and T an i64
+     * scalar input (so it is never batched).
+     */
+    static Graph slowLoop() {
+        Tensor w = Tensor.eye(4).mul(0.5);
+        return GraphCapture.captureAll(Map.of(w, "W"), in -> ControlFlow.forLoop(in[1], List.of(in[0]),
+                (t, carried) -> List.of(w.matmul(carried.get(0)).tanh())),
+                InputSpec.of(DType.FLOAT32, 4, 2).named("h0"),
+                InputSpec.of(new TensorSpec(DType.INT64, Shape.scalar())).named("T"));
     }
 
     /** Writes {@code graph} as {@code base/name/version/model.janus}, appearing at once (a folder rename). */
