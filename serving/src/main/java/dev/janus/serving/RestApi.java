@@ -168,7 +168,7 @@ final class RestApi {
         try {
             return result.get(Math.max(0, startNanos + timeoutNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            throw new ApiException(504, "the prediction did not finish within the request timeout");
+            throw new ApiException(504, "the request timed out before its prediction finished");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ApiException(503, "the server is shutting down");
