@@ -29,7 +29,7 @@ class ServingBatchingTest {
     @Test
     void concurrentRequests_mergedIntoBatches_eachGetsItsOwnRows() throws Exception {
         Path base = Files.createDirectories(tmp.resolve("models"));
-        ServingTestModels.deploy(base, "offset", 1, ServingTestModels.offsetModel(1));
+        ServingTestModels.deploy(base, "offset", 1, ServingTestModels.slowOffsetModel());
         ServingConfig cfg = ServingConfig.defaults(base).withHost("127.0.0.1").withPort(0)
                 .withPollInterval(Duration.ofHours(1)).withHttpThreads(CLIENTS)
                 .withBatching(Batching.of(32, Duration.ofMillis(50)).withThreads(1));

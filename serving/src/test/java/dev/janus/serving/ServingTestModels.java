@@ -40,6 +40,21 @@ final class ServingTestModels {
                 InputSpec.of(DType.FLOAT32, 2, WIDTH).dynamic(0).named("x"));
     }
 
+    /**
+     * Version 1 of the offset model made slow: {@code y = x + 101 + 0·z} where z is 300 rounds of
+     * {@code tanh(z·W)} on x, so a run takes long enough for concurrent requests to meet in the batcher.
+     */
+    static Graph slowOffsetModel() {
+        Tensor w = Tensor.eye(WIDTH).mul(0.5);
+        return GraphCapture.captureAll(Map.of(w, "W"), in -> {
+            Tensor z = in[0];
+            for (int i = 0; i < 300; i++) {
+                z = z.matmul(w).tanh();
+            }
+            return List.of(in[0].add(101.0).add(z.mul(0.0)));
+        }, InputSpec.of(DType.FLOAT32, 2, WIDTH).dynamic(0).named("x"));
+    }
+
     /** Two inputs, two outputs: {@code sum = a + float(b)}, {@code twice = 2a}; a:f32[?, 3], b:i64[?, 3]. */
     static Graph twoInputModel() {
         return GraphCapture.captureAll(Map.of(), in -> List.of(in[0].add(in[1].cast(DType.FLOAT32)), in[0].mul(2.0)),
