@@ -9,8 +9,9 @@
 #   --no-build  use the existing benchmarks/target/benchmarks.jar
 #   --no-torch  leave the PyTorch columns empty
 #
-# Environment: MVN_FLAGS (extra Maven flags for the build, e.g. -o), PYTHON (default /usr/bin/python3, Debian's
-# interpreter with python3-torch). Raw results go to benchmarks/target/bench/.
+# Environment: THREADS (default 2: Janus's -Djanus.threads, ONNX Runtime's intra-op threads and PyTorch's
+# torch.set_num_threads), MVN_FLAGS (extra Maven flags for the build, e.g. -o), PYTHON (default
+# /usr/bin/python3, Debian's interpreter with python3-torch). Raw results go to benchmarks/target/bench/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,13 +21,15 @@ for arg in "$@"; do
     --quick) quick=1 ;;
     --no-build) build=0 ;;
     --no-torch) torch=0 ;;
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "unknown option $arg (try --help)" >&2; exit 64 ;;
   esac
 done
 
+threads=${THREADS:-2}
 command="benchmarks/run.sh${*:+ $*}"
 if [[ -n "${MVN_FLAGS:-}" && $build == 1 ]]; then command="MVN_FLAGS='$MVN_FLAGS' $command"; fi
+if [[ -n "${THREADS:-}" ]]; then command="THREADS=$THREADS $command"; fi
 out=benchmarks/target/bench
 jar=benchmarks/target/benchmarks.jar
 load_start=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
@@ -48,14 +51,16 @@ fi
 
 echo "== JMH: eager, traced, ONNX Runtime; warm tracing; archive load" >&2
 java -jar "$jar" TracedVsEager 'TraceTime.*(traceWarm|archiveLoad)' "${jmh_opts[@]}" -prof gc \
+  -jvmArgsAppend "-Djanus.threads=$threads" \
   -rf json -rff "$out/jmh.json"
 echo "== JMH: cold tracing ($cold_forks fresh JVMs per model)" >&2
-java -jar "$jar" 'TraceTime.*traceCold' -f "$cold_forks" -rf json -rff "$out/jmh-cold.json"
+java -jar "$jar" 'TraceTime.*traceCold' -f "$cold_forks" -jvmArgsAppend "-Djanus.threads=$threads" \
+  -rf json -rff "$out/jmh-cold.json"
 
 torch_json=()
 if [[ $torch == 1 ]]; then
   echo "== PyTorch peer" >&2
-  if "${PYTHON:-/usr/bin/python3}" benchmarks/peers/torch_workloads.py "${torch_opts[@]}" --out "$out/torch.json"; then
+  if "${PYTHON:-/usr/bin/python3}" benchmarks/peers/torch_workloads.py "${torch_opts[@]}" --threads "$threads" --out "$out/torch.json"; then
     torch_json=(--torch "$out/torch.json")
   else
     echo "the PyTorch peer did not report (exit $?); its columns stay empty" >&2
@@ -64,5 +69,5 @@ fi
 
 echo "== report (after $((SECONDS - started)) s)" >&2
 java -cp "$jar" dev.janus.bench.BenchReport --jmh "$out/jmh.json" --jmh "$out/jmh-cold.json" "${torch_json[@]}" \
-  --markdown docs/benchmarks.md --svg docs/benchmarks-suite.svg --command "$command" --loadavg-start "$load_start"
+  --markdown docs/benchmarks.md --svg docs/benchmarks-suite.svg --command "$command" --loadavg-start "$load_start" --threads "$threads"
 echo "== done in $((SECONDS - started)) s: docs/benchmarks.md, docs/benchmarks-suite.svg, raw results in $out" >&2

@@ -16,8 +16,8 @@ import java.util.Locale;
 final class BarChart {
     static final String[] COLORS = {"#9aa5b1", "#1f6feb", "#8250df", "#d1242f", "#fb8500", "#2da44e"};
     private static final int WIDTH = 900;
-    private static final int LABEL_WIDTH = 300;
-    private static final int BAR_AREA = 480;
+    private static final int LABEL_WIDTH = 190;
+    private static final int BAR_AREA = 560;
     private static final int BAR_HEIGHT = 11;
     private static final int GROUP_GAP = 14;
     private static final int TOP = 56;

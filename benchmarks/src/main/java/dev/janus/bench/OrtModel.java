@@ -18,9 +18,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A Janus graph exported with {@link Onnx#toBytes} and loaded in ONNX Runtime (2 intra-op threads, sequential
- * execution, all graph optimizations), with its inputs converted once, so that {@link #run()} times only
- * the session run.
+ * A Janus graph exported with {@link Onnx#toBytes} and loaded in ONNX Runtime ({@link #INTRA_OP_THREADS} intra-op
+ * threads, sequential execution, all graph optimizations), with its inputs converted once, so that {@link #run()}
+ * times only the session run.
  *
  * <pre>{@code
  * try (OrtModel m = new OrtModel(traced, x)) {
@@ -29,7 +29,8 @@ import java.util.Map;
  * }</pre>
  */
 final class OrtModel implements AutoCloseable {
-    static final int INTRA_OP_THREADS = 2;
+    /** Janus's own thread count when set ({@code -Djanus.threads}, as {@code benchmarks/run.sh} does), else 2. */
+    static final int INTRA_OP_THREADS = Integer.getInteger("janus.threads", 2);
     private static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
 
     private final OrtSession.SessionOptions options;

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class BenchReportTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final BenchReport.Environment ENV = new BenchReport.Environment("2026-01-01 00:00 UTC",
-            "benchmarks/run.sh --quick", "Test CPU", 2, "0.1 0.2 0.3", "0.4 0.5 0.6", "OpenJDK 17", "1 fork", "1.0");
+            "benchmarks/run.sh --quick", "Test CPU", 2, "0.1 0.2 0.3", "0.4 0.5 0.6", "OpenJDK 17", "1 fork", "1.0", 2);
 
     /** One JMH-shaped entry; {@code raw} in {@code unit} per call. */
     static ObjectNode entry(String benchmark, String workload, String unit, Double bytes, double... raw) {
