@@ -2,7 +2,8 @@
 """PyTorch peer for Janus's eager training speed: LeNet-style CNN training steps per second.
 
 Same architecture, initialization scheme (PyTorch defaults), optimizer (SGD, lr 0.01, momentum 0.9) and
-batch size (64) as Janus's `LeNetTrainBenchmark`. Data is random (N(0,1) images, random labels): speed does
+batch size (64) as Janus's eager LeNet training step (`TracedVsEagerBenchmark.trainEager`, workload
+`lenet_train`, which replaced `LeNetTrainBenchmark`; `torch_workloads.py` measures it too, with the rest of the suite). Data is random (N(0,1) images, random labels): speed does
 not depend on the values.
 
     /usr/bin/python3 benchmarks/peers/torch_lenet_train.py [--threads 2] [--steps 300] [--out FILE]

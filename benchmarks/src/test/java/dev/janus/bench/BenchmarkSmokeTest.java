@@ -22,19 +22,6 @@ class BenchmarkSmokeTest {
     }
 
     @Test
-    void lenetTrainStep_lossIsFiniteAndFalls() {
-        LeNetTrainBenchmark b = new LeNetTrainBenchmark();
-        b.setup();
-        double first = b.trainStep();
-        double later = first;
-        for (int i = 0; i < 20; i++) {
-            later = b.trainStep();
-        }
-        // the same batch 21 times: training must have reduced its loss
-        org.junit.jupiter.api.Assertions.assertTrue(Double.isFinite(later) && later < first, first + " -> " + later);
-    }
-
-    @Test
     void lenetConv_producesLeNetShape() {
         ConvBenchmark b = new ConvBenchmark();
         b.setup();
