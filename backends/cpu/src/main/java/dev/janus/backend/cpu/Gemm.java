@@ -88,39 +88,9 @@ public final class Gemm {
         FloatPointer pa = aMirror != null ? new FloatPointer(aMirror).position(aOff) : s.floats(0, m * k).put(a, aOff, m * k);
         FloatPointer pb = bMirror != null ? new FloatPointer(bMirror).position(bOff) : s.floats(1, k * n).put(b, bOff, k * n);
         FloatPointer pc = s.floats(2, m * n);
-        if (m <= SPLIT_MAX_ROWS && n >= 2 * SPLIT_MIN_COLUMNS && (long) n * k >= SPLIT_MIN_WEIGHTS && Parallel.threads() > 1) {
-            splitColumns(transA, transB, m, n, k, pa, pb, pc);
-        } else {
-            openblas.cblas_sgemm(openblas.CblasRowMajor, cblasTrans(transA), cblasTrans(transB), m, n, k,
-                    1f, pa, transA ? m : k, pb, transB ? k : n, 0f, pc, n);
-        }
+        openblas.cblas_sgemm(openblas.CblasRowMajor, cblasTrans(transA), cblasTrans(transB), m, n, k,
+                1f, pa, transA ? m : k, pb, transB ? k : n, 0f, pc, n);
         pc.get(c, cOff, m * n);
-    }
-
-    /** Few-row products (a batch of 1 through a linear layer) split B's columns across cores; see below. */
-    private static final int SPLIT_MAX_ROWS = 8;
-    private static final int SPLIT_MIN_COLUMNS = 64;
-    private static final long SPLIT_MIN_WEIGHTS = 1L << 16;
-
-    /**
-     * {@code C = op(A)·op(B)} for a few rows of A: a matrix-vector product that OpenBLAS runs on one core and
-     * that is bound by reading B. Each core takes a slice of B's columns (rows of B when transposed) and
-     * writes its slice of C, so both cores' caches and load ports stream B.
-     */
-    private static void splitColumns(boolean transA, boolean transB, int m, int n, int k, FloatPointer pa,
-            FloatPointer pb, FloatPointer pc) {
-        int parts = Math.min(Parallel.threads(), n / SPLIT_MIN_COLUMNS);
-        Parallel.range(parts, Parallel.SERIAL_THRESHOLD, (from, to) -> {
-            for (int p = from; p < to; p++) {
-                int c0 = (int) ((long) n * p / parts);
-                int c1 = (int) ((long) n * (p + 1) / parts);
-                long bStart = transB ? (long) c0 * k : c0;
-                FloatPointer b = new FloatPointer(pb).position(pb.position() + bStart);
-                FloatPointer c = new FloatPointer(pc).position(pc.position() + c0);
-                openblas.cblas_sgemm(openblas.CblasRowMajor, cblasTrans(transA), cblasTrans(transB), m, c1 - c0, k,
-                        1f, pa, transA ? m : k, b, transB ? k : n, 0f, c, n);
-            }
-        });
     }
 
     /** Double-precision {@code C = op(A)·op(B)}, plus the old C when {@code accumulate}. */

@@ -101,32 +101,6 @@ class GemmTest {
         assertEquals(before, Gemm.nativeBlas());
     }
 
-    /** Few-row products with a mirrored (weight-like) B split B's columns across cores; every slice must land. */
-    @Test
-    void sgemmMirrored_fewRowsSplitAcrossCores_matchReference() {
-        Random rnd = new Random(7);
-        for (int m : new int[] {1, 3, 8}) {
-            for (int[] nk : new int[][] {{128, 512}, {300, 257}, {513, 130}}) {
-                for (int t = 0; t < 4; t++) {
-                    boolean ta = (t & 1) != 0;
-                    boolean tb = (t & 2) != 0;
-                    int n = nk[0];
-                    int k = nk[1];
-                    float[] a = randomF(rnd, m * k);
-                    CpuBuffer b = new CpuBuffer(randomF(rnd, k * n), dev.janus.DType.FLOAT32, k * n);
-                    b.gemmMirror(); // the mirror is made on the second use
-                    float[] c = new float[m * n];
-                    double[][] ref = reference(ta, tb, m, n, k, toD(a), 0, toD(b.f32()), 0, null, 0);
-                    Gemm.sgemmMirrored(ta, tb, m, n, k, a, 0, null, b.f32(), 0, b.gemmMirror(), c, 0);
-                    for (int i = 0; i < m * n; i++) {
-                        double tol = 4 * (k + 1) * F32_EPS * ref[1][i] + 1e-30;
-                        assertEquals(ref[0][i], c[i], tol, String.format("%dx%dx%d ta=%b tb=%b at %d", m, n, k, ta, tb, i));
-                    }
-                }
-            }
-        }
-    }
-
     /** Runs one product at random offsets, with sentinels around C, and compares with {@link #reference}. */
     private static void checkS(Random rnd, boolean ta, boolean tb, int m, int n, int k, boolean acc) {
         int aOff = rnd.nextInt(5);
