@@ -43,6 +43,7 @@ public record Guard(int arg, String argName, Kind kind, int dim, Object expected
             case DTYPE -> actual instanceof Tensor t ? differs("dtype", expected, t.dtype()) : notTensor(actual);
             case RANK -> actual instanceof Tensor t ? differs("rank", expected, t.rank()) : notTensor(actual);
             case DIM -> actual instanceof Tensor t ? t.rank() <= dim ? notTensor(actual)
+                    : ((Number) expected).longValue() == t.dim(dim) ? null // the per-call path: no strings, no boxing
                     : differs("dim " + dim, expected, t.dim(dim)) : notTensor(actual);
             case VALUE -> differs("value", expected, actual);
             case IDENTITY -> actual == expected ? null : who() + ": a different object (was " + identity(expected)

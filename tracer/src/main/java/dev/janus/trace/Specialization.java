@@ -19,16 +19,19 @@ record Specialization(Signature signature, List<Guard> guards, Graph graph, Comp
 
     /** Null when a call with {@code args} on {@code receiver} may use this graph, else each broken guard. */
     String mismatch(Object[] args, Object receiver) {
-        List<String> broken = new ArrayList<>();
         if (args.length != signature.arity()) {
             return "the traced method takes " + signature.arity() + " arguments, got " + args.length;
         }
+        List<String> broken = null; // made only when a guard fails: this runs on every call
         for (Guard g : guards) {
             String why = g.check(g.arg() < 0 ? receiver : args[g.arg()]);
             if (why != null) {
+                if (broken == null) {
+                    broken = new ArrayList<>();
+                }
                 broken.add(why);
             }
         }
-        return broken.isEmpty() ? null : String.join("; ", broken);
+        return broken == null ? null : String.join("; ", broken);
     }
 }
