@@ -22,10 +22,11 @@ prepare() {
     rm -rf "$BUNDLE"
     mkdir -p "$BUNDLE/lib"
     tr ':' '\n' < backends/cuda/target/cp.txt | grep '\.jar$' | while read -r jar; do cp "$jar" "$BUNDLE/lib/"; done
-    (cd api/target/classes && jar cf "../../../$BUNDLE/lib/janus-api.jar" .)
+    # the class path names the api jar when a verify packaged it, else api/target/classes
+    ls "$BUNDLE"/lib/janus-api-*.jar >/dev/null 2>&1 || (cd api/target/classes && jar cf "../../../$BUNDLE/lib/janus-api.jar" .)
     (cd backends/cuda/target/classes && jar cf "../../../../$BUNDLE/lib/janus-backend-cuda.jar" .)
     (cd backends/cuda/target/test-classes && jar cf "../../../../$BUNDLE/lib/janus-backend-cuda-tests.jar" .)
-    jlink --add-modules java.base,java.logging,java.management,jdk.unsupported,jdk.httpserver \
+    jlink --add-modules java.base,java.logging,java.management,jdk.unsupported,jdk.httpserver,jdk.zipfs \
         --strip-debug --no-header-files --no-man-pages --compress=2 --output "$BUNDLE/jre"
     tar -C backends/cuda/target -czf backends/cuda/target/gpu-bundle.tar.gz gpu-bundle
     echo "bundle: backends/cuda/target/gpu-bundle.tar.gz ($(du -h backends/cuda/target/gpu-bundle.tar.gz | cut -f1))"

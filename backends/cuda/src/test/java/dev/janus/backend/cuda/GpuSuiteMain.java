@@ -11,7 +11,8 @@ import org.junit.platform.launcher.listeners.TestExecutionSummary;
 
 /**
  * Runs every test of this package without Maven, for {@code gpu-check.sh} on a machine with a GPU and no
- * build tools: {@code java -cp <jars> dev.janus.backend.cuda.GpuSuiteMain}. Exits 1 when a test failed.
+ * build tools: {@code java -cp <jars> dev.janus.backend.cuda.GpuSuiteMain}. Exits 1 when a test failed and
+ * 2 when no test was found (a broken bundle must not read as a pass).
  */
 public final class GpuSuiteMain {
     private GpuSuiteMain() {}
@@ -24,6 +25,6 @@ public final class GpuSuiteMain {
         TestExecutionSummary summary = listener.getSummary();
         summary.printTo(new PrintWriter(System.out, true));
         summary.printFailuresTo(new PrintWriter(System.out, true), 20);
-        System.exit(summary.getTotalFailureCount() == 0 ? 0 : 1);
+        System.exit(summary.getTestsFoundCount() == 0 ? 2 : summary.getTotalFailureCount() == 0 ? 0 : 1);
     }
 }
