@@ -9,6 +9,18 @@ package dev.janus;
 public record Device(String kind, int index) {
     public static final Device CPU = new Device("cpu", 0);
 
+    /**
+     * The best device on this machine: the first CUDA device when a CUDA backend on the class path reports a
+     * usable GPU, else the CPU. The choice and its reason are logged once.
+     *
+     * <pre>{@code
+     * Tensor x = Tensor.zeros(3).to(Device.auto());
+     * }</pre>
+     */
+    public static Device auto() {
+        return dev.janus.spi.Engines.factory().autoDevice();
+    }
+
     /** Parses {@code cpu}, {@code cuda} or {@code cuda:N}. */
     public static Device parse(String text) {
         String t = text.trim().toLowerCase(java.util.Locale.ROOT);

@@ -19,6 +19,14 @@ public interface Backend {
     /** Whether this backend can run on the current machine (a GPU backend without a GPU says no). */
     boolean isAvailable();
 
+    /**
+     * Why {@link #isAvailable()} is false, in words for a log line (for example the library that failed to
+     * load); empty when the backend is available.
+     */
+    default String unavailableReason() {
+        return isAvailable() ? "" : deviceKind() + " backend reports itself unavailable";
+    }
+
     /** A buffer holding a copy of a Java array of {@code dtype}'s element type. */
     Buffer fromHost(Object array, DType dtype, Device device);
 

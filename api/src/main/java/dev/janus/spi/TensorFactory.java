@@ -19,6 +19,11 @@ public interface TensorFactory {
     /** The device new tensors go to when none is named. */
     Device defaultDevice();
 
+    /** What {@link Device#auto()} answers; a factory that knows only the CPU keeps this default. */
+    default Device autoDevice() {
+        return Device.CPU;
+    }
+
     /**
      * Gradients of {@code outputs} (weighted by {@code gradOutputs}, which may be null for scalar outputs)
      * with respect to {@code inputs}, without touching any {@code grad()} field. With {@code createGraph}
