@@ -129,7 +129,8 @@ class ModelArchiveRedeployTest {
         String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "fresh JVM timed out: " + log);
         assertEquals(0, p.exitValue(), "fresh JVM failed:\n" + log);
-        assertTrue(log.startsWith("forward("), log);
+        // SLF4J says once that no logging provider is bound (the runtime ships the API only); then RunArchive speaks
+        assertTrue(log.lines().anyMatch(l -> l.startsWith("forward(")), log);
         return Safetensors.load(out);
     }
 
