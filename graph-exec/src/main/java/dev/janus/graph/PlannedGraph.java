@@ -401,7 +401,7 @@ final class PlannedGraph {
         }
     }
 
-    /** The dtype an i64 or bool scalar buffer holds, read on the host (loop trip counts and conditions). */
+    /** The value of an i64 or bool scalar buffer (bool as 0/1), read on the host: loop trip counts and conditions. */
     static long readLong(Backend backend, Buffer b) {
         Object host = backend.toHost(b);
         return b.dtype() == DType.BOOL ? (((boolean[]) host)[0] ? 1 : 0) : ((long[]) host)[0];
