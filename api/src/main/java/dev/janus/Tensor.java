@@ -72,6 +72,17 @@ public abstract class Tensor {
     /** A copy on {@code device} (this tensor when it is already there). */
     public abstract Tensor to(Device device);
 
+    /**
+     * Moves this tensor's storage (and its gradient, if any) to {@code device} in place: the tensor keeps its
+     * identity, so module fields and optimizers that hold it follow. {@link dev.janus.nn.Module#to} uses it;
+     * elsewhere prefer {@link #to}, which leaves this tensor alone. Tensors without storage of their own
+     * (symbolic ones inside a trace) refuse.
+     */
+    public void moveTo(Device device) {
+        throw new UnsupportedOperationException("moveTo(" + device + "): a " + getClass().getSimpleName()
+                + " has no storage to move; call it on eager tensors outside traced code");
+    }
+
     // ------------------------------------------------------------------ creation (see Tensors for the rest)
 
     /** A float32 tensor holding a copy of {@code data} with the given shape (a 1-D shape when omitted). */

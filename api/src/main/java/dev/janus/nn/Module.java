@@ -1,5 +1,6 @@
 package dev.janus.nn;
 
+import dev.janus.Device;
 import dev.janus.Janus;
 import dev.janus.Tensor;
 import java.lang.reflect.Field;
@@ -172,6 +173,22 @@ public abstract class Module {
                 }
             }
         }
+    }
+
+    /**
+     * Moves every parameter and buffer of this module and its descendants to {@code device} in place, like
+     * PyTorch's {@code module.to(device)}: the tensors keep their identity, so create the optimizer before
+     * or after, as you like, but move the model before its first step (optimizer state made on the old
+     * device stays there, and the next step then fails naming both devices). Returns this.
+     *
+     * <pre>{@code Net net = new Net().to(Device.auto());}</pre>
+     */
+    @SuppressWarnings("unchecked")
+    public <M extends Module> M to(Device device) {
+        for (Tensor t : stateDict().values()) {
+            t.moveTo(device);
+        }
+        return (M) this;
     }
 
     /** Switches this module and its descendants to training mode. Returns this. */

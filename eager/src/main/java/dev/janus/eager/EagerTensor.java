@@ -15,10 +15,11 @@ import dev.janus.spi.Engine;
  * gradient, the op is also recorded as a {@link GradNode} for {@link #backward}.
  */
 public final class EagerTensor extends Tensor {
-    final Buffer buffer;
+    // NOTE: not final only so that moveTo can rehome a parameter in place (module.to(device))
+    Buffer buffer;
     final TensorSpec spec;
-    final Backend backend;
-    final Device device;
+    Backend backend;
+    Device device;
     private boolean requiresGrad;
     private Tensor grad;
     GradNode gradFn;
@@ -150,5 +151,20 @@ public final class EagerTensor extends Tensor {
             return this;
         }
         return EagerFactory.INSTANCE.fromHost(hostArray(), dtype(), shape(), target);
+    }
+
+    @Override
+    public void moveTo(Device target) {
+        if (target.equals(device)) {
+            return;
+        }
+        EagerTensor moved = (EagerTensor) to(target);
+        Tensor g = grad;
+        buffer = moved.buffer;
+        backend = moved.backend;
+        device = target;
+        if (g != null) {
+            grad = g.to(target);
+        }
     }
 }
