@@ -3,6 +3,7 @@ package dev.janus.nn;
 import dev.janus.Device;
 import dev.janus.Janus;
 import dev.janus.Tensor;
+import dev.janus.TensorScope;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
@@ -43,6 +44,7 @@ public abstract class Module {
     protected Tensor registerParameter(String name, Tensor t) {
         checkName(name);
         t.requiresGrad(true);
+        TensorScope.escape(t);
         parameters.put(name, t);
         return t;
     }
@@ -50,6 +52,7 @@ public abstract class Module {
     /** Registers a non-trainable state tensor (running statistics, masks) that belongs in the state dict. */
     protected Tensor registerBuffer(String name, Tensor t) {
         checkName(name);
+        TensorScope.escape(t);
         buffers.put(name, t);
         return t;
     }

@@ -5,6 +5,7 @@ import dev.janus.Device;
 import dev.janus.Janus;
 import dev.janus.Shape;
 import dev.janus.Tensor;
+import dev.janus.TensorScope;
 import dev.janus.ops.TensorSpec;
 import dev.janus.spi.Backend;
 import dev.janus.spi.Buffer;
@@ -23,12 +24,15 @@ public final class EagerTensor extends Tensor {
     private boolean requiresGrad;
     private Tensor grad;
     GradNode gradFn;
+    private boolean closed;
 
     EagerTensor(Buffer buffer, TensorSpec spec, Backend backend, Device device) {
         this.buffer = buffer;
         this.spec = spec;
         this.backend = backend;
         this.device = device;
+        buffer.retain();
+        TensorScope.track(this);
     }
 
     @Override
@@ -53,7 +57,28 @@ public final class EagerTensor extends Tensor {
 
     /** The backend buffer (for backends and tools built on the eager engine). */
     public Buffer buffer() {
+        requireOpen("reading its buffer");
         return buffer;
+    }
+
+    /** Fails naming {@code what} was attempted when this tensor has been closed. */
+    void requireOpen(String what) {
+        if (closed) {
+            throw new IllegalStateException(what + ": the tensor " + spec + " on " + device
+                    + " was closed (tensor.close() or its TensorScope), so its memory is gone; keep it with scope.keep(t)");
+        }
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            buffer.release();
+        }
     }
 
     /** The backend that owns {@link #buffer()}. */
@@ -75,6 +100,7 @@ public final class EagerTensor extends Tensor {
 
     @Override
     protected Object hostArray() {
+        requireOpen("copying to the host");
         return backend.toHost(buffer);
     }
 
@@ -141,6 +167,8 @@ public final class EagerTensor extends Tensor {
         if (!s.shape().equals(shape())) {
             throw new IllegalArgumentException("assign: source " + src.shape() + " does not fit " + shape());
         }
+        requireOpen("assign");
+        ((EagerTensor) s).requireOpen("assign (the source)");
         backend.copy(((EagerTensor) s).buffer, buffer);
         return this;
     }
@@ -160,6 +188,8 @@ public final class EagerTensor extends Tensor {
         }
         EagerTensor moved = (EagerTensor) to(target);
         Tensor g = grad;
+        moved.closed = true; // this tensor takes over moved's reference; no scope may release it again
+        buffer.release();
         buffer = moved.buffer;
         backend = moved.backend;
         device = target;

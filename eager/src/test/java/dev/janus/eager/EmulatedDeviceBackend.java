@@ -17,7 +17,27 @@ import dev.janus.spi.Buffer;
 public final class EmulatedDeviceBackend implements Backend {
     public static final Device EMU = new Device("emu", 0);
 
-    private record EmuBuffer(Buffer host) implements Buffer {
+    /** Buffers handed out and not yet given back by reference counting (see {@link dev.janus.spi.Buffer#retain()}). */
+    public static final java.util.concurrent.atomic.AtomicLong LIVE = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Counts references like a device buffer would, and refuses any use after its memory was given back. */
+    private static final class EmuBuffer implements Buffer {
+        private final Buffer host;
+        private final java.util.concurrent.atomic.AtomicInteger refs = new java.util.concurrent.atomic.AtomicInteger();
+        private volatile boolean freed;
+
+        EmuBuffer(Buffer host) {
+            this.host = host;
+            LIVE.incrementAndGet();
+        }
+
+        Buffer host() {
+            if (freed) {
+                throw new IllegalStateException("use after free: an emu buffer was used after its last tensor released it");
+            }
+            return host;
+        }
+
         @Override
         public DType dtype() {
             return host.dtype();
@@ -26,6 +46,26 @@ public final class EmulatedDeviceBackend implements Backend {
         @Override
         public long numel() {
             return host.numel();
+        }
+
+        @Override
+        public void retain() {
+            if (freed) {
+                throw new IllegalStateException("retain after free");
+            }
+            refs.incrementAndGet();
+        }
+
+        @Override
+        public void release() {
+            int left = refs.decrementAndGet();
+            if (left < 0) {
+                throw new IllegalStateException("an emu buffer was released more often than retained");
+            }
+            if (left == 0) {
+                freed = true;
+                LIVE.decrementAndGet();
+            }
         }
     }
 
@@ -86,7 +126,13 @@ public final class EmulatedDeviceBackend implements Backend {
 
     @Override
     public Buffer execute(Op op, Attrs attrs, Buffer[] inputs, TensorSpec[] inputSpecs, TensorSpec outputSpec) {
-        return new EmuBuffer(cpu().execute(op, attrs, host(inputs), inputSpecs, outputSpec));
+        Buffer result = cpu().execute(op, attrs, host(inputs), inputSpecs, outputSpec);
+        for (Buffer in : inputs) {
+            if (((EmuBuffer) in).host == result) {
+                return in; // an alias (reshape) shares the input's buffer and so its reference count, as on a GPU
+            }
+        }
+        return new EmuBuffer(result);
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.util.Map;
  * Which device a compiled graph runs on: the device of its parameters (like a PyTorch module), else of its
  * inputs, else the CPU. Everything the graph reads must already be there; a tensor left elsewhere fails before
  * any kernel runs, naming the tensor, both devices and the Java line of the first node that reads it.
+ * Constants are the graph's own and follow it (PlannedGraph copies them).
  */
 final class GraphDevice {
     private GraphDevice() {}
@@ -25,9 +26,6 @@ final class GraphDevice {
         }
         for (Map.Entry<Value, Tensor> e : graph.parameters().entrySet()) {
             require(graph, e.getKey(), "parameter " + e.getKey().ref(), e.getValue(), device, owner);
-        }
-        for (Map.Entry<Value, Tensor> e : graph.constants().entrySet()) {
-            require(graph, e.getKey(), "constant " + e.getKey().ref(), e.getValue(), device, owner);
         }
         for (int i = 0; i < inputs.length; i++) {
             require(graph, graph.inputs().get(i), "input " + i + " (" + graph.inputs().get(i).ref() + ")", inputs[i],
