@@ -53,6 +53,9 @@ class SwishNetTest {
         TracedFunction<Tensor> traced = Tracer.trace(SwishNet::forward, net, x);
         List<Node> custom = traced.graph().nodes().stream().filter(n -> n.op() == Op.CUSTOM).toList();
         assertEquals(1, custom.size(), traced.graph().toString());
+        String node = "%5:f32[3, 4] = custom(%4) {op=my.swish, beta=1.5}   # SwishNet.java:" + lineOf("return SWISH_BETA.apply(");
+        assertEquals(node, custom.get(0).toString());
+        assertTrue(Files.readString(doc()).contains(node), "docs/custom-ops.md shows the node as " + node);
         assertEquals("SwishNet.java", custom.get(0).location().file());
         assertEquals(lineOf("return SWISH_BETA.apply("), custom.get(0).location().line());
 
@@ -71,7 +74,7 @@ class SwishNetTest {
 
     @Test
     void docs_showTheWalkthroughVerbatim() throws Exception {
-        String doc = Files.readString(Path.of("..", "docs", "custom-ops.md"), StandardCharsets.UTF_8);
+        String doc = Files.readString(doc(), StandardCharsets.UTF_8);
         String code = walkthrough();
         assertTrue(doc.contains(code), "docs/custom-ops.md must contain SwishNet.java's walk-through verbatim:\n" + code);
         long lines = code.lines().filter(l -> !l.isBlank() && !l.startsWith("import ")).count();
@@ -101,6 +104,10 @@ class SwishNetTest {
             }
         }
         throw new AssertionError(text + " not in SwishNet.java");
+    }
+
+    private static Path doc() {
+        return Path.of("..", "docs", "custom-ops.md");
     }
 
     private static Path source() {
