@@ -66,6 +66,7 @@ class SwishNetTest {
         Tensor x2 = Tensor.randn(new Generator(8), 3, 8);
         assertArrayEquals(eager.toFloatArray(), traced.call(x).toFloatArray(), 0f);
         assertArrayEquals(net.forward(x2).toFloatArray(), traced.call(x2).toFloatArray(), 0f);
+        assertTrue(traced.verifyAgainstEager(x).agrees(), traced.verifyAgainstEager(x).toString());
 
         Path file = dir.resolve("swish.janus");
         ModelArchive.save(traced, file);

@@ -114,6 +114,34 @@ class CustomOpTest {
     }
 
     @Test
+    void register_sameNameFromManyThreads_exactlyOneWins() throws Exception {
+        int threads = 8;
+        java.util.concurrent.atomic.AtomicInteger wins = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        java.util.List<Thread> all = new java.util.ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Thread th = new Thread(() -> {
+                try {
+                    start.await();
+                    CustomOp.define("eager.race").shape((in, a) -> in[0]).cpu((in, out, a) -> { }).notDifferentiable()
+                            .register();
+                    wins.incrementAndGet();
+                } catch (IllegalStateException | InterruptedException refused) {
+                    // the losers are refused
+                }
+            });
+            th.start();
+            all.add(th);
+        }
+        start.countDown();
+        for (Thread th : all) {
+            th.join();
+        }
+        assertEquals(1, wins.get());
+        assertTrue(CustomOps.names().contains("eager.race"));
+    }
+
+    @Test
     void apply_badAttributeType_namesOpAndAttribute() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> SWISH.apply(Tensor.ones(2), Attrs.of("beta", "fast")));
