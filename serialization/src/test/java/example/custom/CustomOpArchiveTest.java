@@ -87,6 +87,41 @@ class CustomOpArchiveTest {
     }
 
     @Test
+    void load_withAMistypedCustomAttribute_failsNamingTheNodeAndAttribute() throws Exception {
+        Scaled m = new Scaled(scale("archive.mistyped"));
+        Path file = dir.resolve("ok.janus");
+        ModelArchive.save(Tracer.trace(Scaled::forward, m, Tensor.ones(2)), file);
+        Path bad = dir.resolve("bad.janus");
+        rewriteGraphJson(file, bad, json -> json.replaceFirst(
+                "\"k\"\\s*:\\s*\\{\\s*\"type\"\\s*:\\s*\"long\"\\s*,\\s*\"value\"\\s*:\\s*3\\s*}",
+                "\"k\": {\"type\": \"string\", \"value\": \"three\"}"));
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelArchive.load(bad));
+        assertTrue(e.getMessage().contains("(custom).attrs: attribute 'k' has type string but the op reads it as int"),
+                e.getMessage());
+    }
+
+    /** Copies an archive with its graph.json edited (the zip's sizes and CRCs are written afresh). */
+    private static void rewriteGraphJson(Path from, Path to, java.util.function.UnaryOperator<String> edit)
+            throws Exception {
+        try (ZipFile zip = new ZipFile(from.toFile());
+                var out = new java.util.zip.ZipOutputStream(java.nio.file.Files.newOutputStream(to))) {
+            for (var entries = zip.entries(); entries.hasMoreElements();) {
+                var entry = entries.nextElement();
+                byte[] bytes = zip.getInputStream(entry).readAllBytes();
+                if (entry.getName().equals("graph.json")) {
+                    String before = new String(bytes, StandardCharsets.UTF_8);
+                    String after = edit.apply(before);
+                    assertTrue(!after.equals(before), "the edit changed nothing");
+                    bytes = after.getBytes(StandardCharsets.UTF_8);
+                }
+                out.putNextEntry(new java.util.zip.ZipEntry(entry.getName()));
+                out.write(bytes);
+                out.closeEntry();
+            }
+        }
+    }
+
+    @Test
     void onnxExport_refusesCustomOps_namingTheOpAndLine() throws Exception {
         Scaled m = new Scaled(scale("archive.onnx"));
         TracedFunction<Tensor> traced = Tracer.trace(Scaled::forward, m, Tensor.ones(2));
