@@ -27,7 +27,7 @@ import java.util.Objects;
  *     for (int step = 0; step < 100; step++) {
  *         w.addScalar("train/loss", loss(step), step);
  *     }
- *     w.addHistogram("fc1/weight", model.fc1.weight(), 100);
+ *     w.addHistogram("fc1/weight", model.fc1.weight, 100);
  * }
  * }</pre>
  */
@@ -79,7 +79,7 @@ public final class SummaryWriter implements AutoCloseable {
      * Logs the distribution of {@code values} (any dtype; read as doubles) under {@code tag} at {@code step}.
      * Throws {@link IllegalArgumentException} when the tensor is empty or holds NaN.
      *
-     * <pre>{@code w.addHistogram("fc1/weight", fc1.weight(), epoch);}</pre>
+     * <pre>{@code w.addHistogram("fc1/weight", fc1.weight, epoch);}</pre>
      */
     public void addHistogram(String tag, Tensor values, long step) {
         Objects.requireNonNull(values, "values");
@@ -122,7 +122,7 @@ public final class SummaryWriter implements AutoCloseable {
      * Logs {@code graph} for TensorBoard's Graphs dashboard (node naming in {@code GraphDefEncoder}: ops as
      * {@code matmul_7}, subgraphs grouped under {@code loop_9/body/}), and flushes.
      *
-     * <pre>{@code w.addGraph(GraphCapture.capture(model, model::forward, InputSpec.dynamic(...)));}</pre>
+     * <pre>{@code w.addGraph(GraphCapture.capture(model, model::forward, InputSpec.of(DType.FLOAT32, 64, 784).dynamic(0)));}</pre>
      */
     public void addGraph(Graph graph) {
         Objects.requireNonNull(graph, "graph");

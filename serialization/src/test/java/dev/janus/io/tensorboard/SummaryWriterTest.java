@@ -86,7 +86,7 @@ class SummaryWriterTest {
             Value v = (Value) vs.get(i)[1];
             assertEquals(expected[i][0], vs.get(i)[0]);
             assertEquals(expected[i][1], v.tag());
-            assertEquals(expected[i][2], v.simpleValue(), "a zero scalar must still be written (oneof presence)");
+            assertEquals(expected[i][2], v.simpleValue(), "simple_value of value " + i + " (written even when zero: it sits in a oneof)");
             assertNull(v.histo());
         }
     }

@@ -111,4 +111,20 @@ class TensorBoardGraphTest {
         long scoped = nodes.keySet().stream().filter(n -> n.startsWith(scope)).count();
         assertEquals(body.inputs().size() + body.nodes().size(), scoped, "every body node is in the scope");
     }
+
+    @Test
+    void addGraph_ifThenElse_branchesScopedAsThenAndElse() throws IOException {
+        Graph g = GraphCapture.captureAll(Map.of(), in -> ControlFlow.ifThenElse(in[0].sum().gt(0.0),
+                () -> List.of(in[0].exp()), () -> List.of(in[0].neg())), new TensorSpec(DType.FLOAT64, Shape.of(3)));
+        Node ifNode = g.nodes().get(g.nodes().size() - 1);
+        assertEquals(Op.IF, ifNode.op());
+        String ifName = "if_" + ifNode.output().id();
+        String thenExp = ifName + "/then/exp_" + ifNode.subgraphs().get(0).nodes().get(0).output().id();
+        String elseNeg = ifName + "/else/neg_" + ifNode.subgraphs().get(1).nodes().get(0).output().id();
+
+        Map<String, NodeDef> nodes = byName(writeAndRead(g));
+        assertEquals(List.of("x"), nodes.get(thenExp).inputs(), "a branch reads the enclosing value directly");
+        assertEquals(List.of("x"), nodes.get(elseNeg).inputs());
+        assertTrue(nodes.get(ifName).inputs().containsAll(List.of("^" + thenExp, "^" + elseNeg)), nodes.get(ifName).inputs().toString());
+    }
 }
