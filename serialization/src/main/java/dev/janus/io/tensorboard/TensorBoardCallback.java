@@ -81,6 +81,9 @@ public final class TensorBoardCallback implements Callback {
     @Override
     public void onTrainBegin(Trainer trainer) {
         if (logDir != null) {
+            if (writer != null) {
+                writer.close(); // a fit that threw never reached onTrainEnd
+            }
             writer = new SummaryWriter(logDir);
             graphWritten = false;
             globalBatch = 0;

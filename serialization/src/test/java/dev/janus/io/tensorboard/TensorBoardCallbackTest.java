@@ -142,4 +142,34 @@ class TensorBoardCallbackTest {
                     "batch logging off, no validation");
         }
     }
+
+    @Test
+    void fit_parameterTurnsNaN_itsHistogramIsSkippedAndTrainingGoesOn() throws IOException {
+        Janus.manualSeed(3);
+        Linear model = new Linear(2, 2);
+        Path logDir = dir.resolve("nan");
+        History h = trainer(model)
+                .callback(new Callback() {
+                    @Override
+                    public void onEpochEnd(Trainer t, int epoch, Map<String, Double> logs) {
+                        if (epoch == 1) {
+                            try (var g = Janus.noGrad()) {
+                                model.bias.assign(Tensor.of(new float[] {Float.NaN, 0}, 2));
+                            }
+                        }
+                    }
+                })
+                .callback(new TensorBoardCallback(logDir).batchEvery(0))
+                .fit(data(1), 2);
+        assertEquals(2, h.epochs());
+        Map<String, List<Long>> steps = new TreeMap<>();
+        for (Event e : onlyEventFile(logDir)) {
+            for (Value v : e.values()) {
+                if (v.histo() != null) {
+                    steps.computeIfAbsent(v.tag(), t -> new ArrayList<>()).add(e.step());
+                }
+            }
+        }
+        assertEquals(Map.of("weights/bias", List.of(0L), "weights/weight", List.of(0L, 1L)), steps);
+    }
 }
