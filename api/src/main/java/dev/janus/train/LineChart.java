@@ -114,10 +114,19 @@ final class LineChart {
         sb.append(String.format(Locale.ROOT, "<polyline class=\"series\" data-series=\"%s\" fill=\"none\" stroke=\"%s\" "
                 + "stroke-width=\"1.6\" points=\"%s\"/>%n", name, color, points));
         sb.append(marks).append(marks.length() > 0 ? "\n" : "");
-        int lx = WIDTH - RIGHT - 150;
-        int ly = TOP + 4 + 16 * s;
-        sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2\"/>"
-                + "<text class=\"legend\" x=\"%d\" y=\"%d\">%s</text>%n", lx, ly, lx + 18, ly, color, lx + 24, ly + 4, name));
+        // the legend runs right to left along the title's line, clear of the plot
+        int lx = WIDTH - RIGHT - legendWidth(s + 1) + 4;
+        sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"14\" x2=\"%d\" y2=\"14\" stroke=\"%s\" stroke-width=\"2\"/>"
+                + "<text class=\"legend\" x=\"%d\" y=\"18\">%s</text>%n", lx, lx + 18, color, lx + 22, name));
+    }
+
+    /** The width of the legend entries from {@code from} to the last, at about 6 pixels a character. */
+    private int legendWidth(int from) {
+        int w = 0;
+        for (int i = from - 1; i < names.size(); i++) {
+            w += 34 + 6 * names.get(i).length();
+        }
+        return w;
     }
 
     private static double px(double x, int n) {
