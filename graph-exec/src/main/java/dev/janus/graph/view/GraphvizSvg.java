@@ -21,7 +21,11 @@ final class GraphvizSvg {
 
     /** The {@code dot} executable on the PATH, if any. */
     static Optional<Path> findDot() {
-        String path = System.getenv("PATH");
+        return findDot(System.getenv("PATH"));
+    }
+
+    /** The {@code dot} executable in one of the folders of {@code path} (a PATH value), if any. */
+    static Optional<Path> findDot(String path) {
         if (path == null) {
             return Optional.empty();
         }
@@ -39,7 +43,12 @@ final class GraphvizSvg {
 
     /** Runs {@code dot -Tsvg} on {@code dot}; fails naming the missing tool or Graphviz's own message. */
     static String render(String dot) {
-        Path exe = findDot().orElseThrow(() -> new IllegalStateException("SVG output needs Graphviz's 'dot' on the PATH, "
+        return render(dot, System.getenv("PATH"));
+    }
+
+    /** {@link #render(String)} with {@code dot} looked up on {@code path} instead of the PATH. */
+    static String render(String dot, String path) {
+        Path exe = findDot(path).orElseThrow(() -> new IllegalStateException("SVG output needs Graphviz's 'dot' on the PATH, "
                 + "and there is none; install Graphviz, or write .html instead (a self-contained page that needs nothing "
                 + "installed) or .dot (Graphviz text)"));
         try {
