@@ -89,6 +89,7 @@ public final class Trainer {
                     + "StepCompiler on the class path, and there is none: add the janus-tracer artifact"));
         }
         this.compiler = on ? compiler : null;
+        this.compiled = null;
         return this;
     }
 
@@ -223,13 +224,14 @@ public final class Trainer {
      * which the compiled step then updates in place).
      */
     private TrainStep stepFor(Example ex, TrainStep eager) {
-        if (compiler == null || !hasOptimizerState()) {
-            return eager;
+        if (compiled != null || compiler == null) {
+            return compiled != null ? compiled : eager;
         }
-        if (compiled == null) {
+        if (hasOptimizerState()) {
             compiled = compiler.compile(this, ex);
+            return compiled;
         }
-        return compiled;
+        return eager;
     }
 
     private boolean hasOptimizerState() {
