@@ -75,6 +75,14 @@ public abstract class Optimizer {
             return stepTensor.assign(stepTensor.add(1.0));
         }
 
+        /**
+         * Updates applied so far. NOTE: a captured step (a traced training step) advances the step tensor on each
+         * run but not the Java count, which moved once, when the step was recorded; the tensor is then the truth.
+         */
+        long stepsTaken() {
+            return stepTensor != null ? Math.round(stepTensor.item()) : step;
+        }
+
         /** The buffer {@code name}, or null before it exists. */
         public Tensor get(String name) {
             return buffers.get(name);
@@ -265,7 +273,7 @@ public abstract class Optimizer {
         Map<Integer, Map<String, Object>> out = new TreeMap<>();
         for (Map.Entry<Integer, State> e : states.entrySet()) {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("step", e.getValue().step);
+            m.put("step", e.getValue().stepsTaken());
             e.getValue().buffers.forEach((k, v) -> m.put(k, copyOf(v)));
             out.put(e.getKey(), m);
         }

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.BiFunction;
 
 /**
@@ -24,6 +25,11 @@ import java.util.function.BiFunction;
  *         .callback(new EarlyStopping("val_loss", 3));
  * History h = trainer.fit(trainLoader, testLoader, 10);
  * }</pre>
+ *
+ * <p>With {@link #traced(boolean) traced(true)} (janus-tracer on the class path) batches run eagerly until the
+ * optimizer has its state (the first batch), then through one compiled graph of the whole step; a batch of another
+ * shape (a smaller last batch) runs eagerly. Callbacks see each batch's own loss as {@code batch_loss} in
+ * {@link Callback#onBatchEnd}; {@code loss} there is the epoch's running mean.
  */
 public final class Trainer {
     private final Module model;
@@ -35,6 +41,11 @@ public final class Trainer {
     private Boolean terminal;
     private boolean stopRequested;
     private int epoch;
+    private StepCompiler compiler;
+    /** The compiled step of the running fit; null until compiled, and after anything replaced the optimizer state. */
+    private TrainStep compiled;
+    /** The first batch of the latest epoch, for {@link #measureStepSpeed}. */
+    private Example sampleBatch;
 
     public Trainer(Module model, Optimizer optimizer, BiFunction<Tensor, Tensor, Tensor> loss) {
         this.model = Objects.requireNonNull(model, "model");
@@ -65,12 +76,58 @@ public final class Trainer {
         return this;
     }
 
+    /**
+     * Runs each training step as one compiled graph (forward, loss, backward and optimizer step) instead of
+     * eagerly; needs a {@link StepCompiler} on the class path (janus-tracer). Losses and weights are those of
+     * eager training, up to float rounding.
+     *
+     * <pre>{@code new Trainer(model, opt, F::crossEntropy).traced(true).fit(loader, 5);}</pre>
+     */
+    public Trainer traced(boolean on) {
+        if (on && compiler == null) {
+            compiler = StepCompiler.find().orElseThrow(() -> new IllegalStateException("traced training needs a "
+                    + "StepCompiler on the class path, and there is none: add the janus-tracer artifact"));
+        }
+        this.compiler = on ? compiler : null;
+        this.compiled = null;
+        return this;
+    }
+
+    /** True when {@link #traced(boolean)} is on. */
+    public boolean isTraced() {
+        return compiler != null;
+    }
+
     public Module model() {
         return model;
     }
 
     public Optimizer optimizer() {
         return optimizer;
+    }
+
+    /** The loss function, {@code (output, target) -> loss}. */
+    public BiFunction<Tensor, Tensor, Tensor> loss() {
+        return loss;
+    }
+
+    /**
+     * Times {@code steps} eager training steps and {@code steps} compiled ones (after a warm-up) on the first
+     * batch of the latest epoch, then restores the weights, the optimizer state and the default generator, so
+     * training goes on as if nothing ran. Without a {@link StepCompiler} only the eager step is timed. Call it
+     * after {@link #fit} (a {@link TrainingReport} does, at the end of training).
+     *
+     * <pre>{@code StepSpeed s = trainer.measureStepSpeed(20); System.out.println(s.speedup());}</pre>
+     */
+    public StepSpeed measureStepSpeed(int steps) {
+        if (steps < 1) {
+            throw new IllegalArgumentException("measureStepSpeed needs at least one step, got " + steps);
+        }
+        if (sampleBatch == null) {
+            throw new IllegalStateException("measureStepSpeed times steps on a training batch; run fit first");
+        }
+        compiled = null; // the restored optimizer state is new tensors, which a compiled step would not update
+        return StepTimer.measure(this, sampleBatch, steps, compiler != null ? Optional.of(compiler) : StepCompiler.find());
     }
 
     /** The epoch being run (0-based). */
@@ -99,6 +156,7 @@ public final class Trainer {
         History history = new History();
         ProgressBar bar = out == null ? null : new ProgressBar(out, terminal != null ? terminal : ProgressBar.stdoutIsTerminal(), epochs);
         stopRequested = false;
+        compiled = null;
         callbacks.forEach(c -> c.onTrainBegin(this));
         for (epoch = 0; epoch < epochs && !stopRequested; epoch++) {
             long start = System.nanoTime();
@@ -130,18 +188,19 @@ public final class Trainer {
             bar.begin(epoch, total);
         }
         Map<String, Double> logs = new LinkedHashMap<>();
+        TrainStep eager = TrainStep.eager(model, optimizer, loss);
         for (Example ex : train) {
-            optimizer.zeroGrad();
-            Tensor output = model.forward(ex.input());
-            Tensor l = loss.apply(output, ex.target());
-            l.backward();
-            optimizer.step();
+            if (batch == 0) {
+                sampleBatch = ex;
+            }
+            TrainStep.Result r = stepFor(ex, eager).run(ex);
+            double batchLoss = r.loss().item();
             long n = ex.input().dim(0);
-            lossSum += l.item() * n;
+            lossSum += batchLoss * n;
             count += n;
             try (var g = Janus.noGrad()) {
                 for (Metric m : metrics) {
-                    m.update(output.detach(), ex.target());
+                    m.update(r.output().detach(), ex.target());
                 }
             }
             logs = figures(lossSum / count);
@@ -150,13 +209,38 @@ public final class Trainer {
                 bar.update(batch, logs);
             }
             int b = batch;
-            Map<String, Double> snapshot = logs;
+            Map<String, Double> snapshot = new LinkedHashMap<>(logs);
+            snapshot.put("batch_loss", batchLoss);
             callbacks.forEach(c -> c.onBatchEnd(this, epoch, b, snapshot));
         }
         if (count == 0) {
             throw new IllegalArgumentException("the training data yielded no batches");
         }
         return logs;
+    }
+
+    /**
+     * The eager step, or the compiled one once the optimizer has stepped (its first update creates its state,
+     * which the compiled step then updates in place).
+     */
+    private TrainStep stepFor(Example ex, TrainStep eager) {
+        if (compiled != null || compiler == null) {
+            return compiled != null ? compiled : eager;
+        }
+        if (hasOptimizerState()) {
+            compiled = compiler.compile(this, ex);
+            return compiled;
+        }
+        return eager;
+    }
+
+    private boolean hasOptimizerState() {
+        for (int i = 0; i < optimizer.params().size(); i++) {
+            if (optimizer.hasState(i)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Map<String, Double> figures(double loss) {

@@ -7,10 +7,11 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The {@code janus} command line. Later issues add trace, export, graph and bench. */
+/** The {@code janus} command line. Later issues add trace, export and bench. */
 @Command(name = "janus", mixinStandardHelpOptions = true, version = "janus 0.1.0",
         description = "Janus: one Java method, run eagerly or traced.",
-        subcommands = {JanusCli.QuickstartCommand.class, JanusCli.TrainCommand.class, ServeCommand.class})
+        subcommands = {JanusCli.QuickstartCommand.class, JanusCli.TrainCommand.class, ServeCommand.class,
+            GraphCommand.class})
 public final class JanusCli implements Runnable {
 
     public static void main(String[] args) {
