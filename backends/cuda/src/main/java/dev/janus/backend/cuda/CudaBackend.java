@@ -75,6 +75,10 @@ public final class CudaBackend implements Backend {
 
     @Override
     public Buffer fromHost(Object array, DType dtype, Device device) {
+        if (device.index() != 0) {
+            throw new IllegalArgumentException("the CUDA backend runs on cuda:0 only so far, not on " + device.kind()
+                    + ":" + device.index());
+        }
         return executor().memory().fromHost(array, dtype);
     }
 
