@@ -54,7 +54,7 @@ class KernelSemanticsTest {
         return tests.stream();
     }
 
-    private Object cpuResult(KernelCases.Named n) {
+    Object cpuResult(KernelCases.Named n) {
         Buffer[] in = new Buffer[n.inputs().length];
         for (int i = 0; i < in.length; i++) {
             DType t = n.program() != null ? n.program().dtype() : n.specs()[i].dtype();
@@ -70,7 +70,7 @@ class KernelSemanticsTest {
         return cpu.toHost(out);
     }
 
-    private static void compare(KernelCases.Named n, Object want, Object got) {
+    static void compare(KernelCases.Named n, Object want, Object got) {
         assertEquals(Array.getLength(want), Array.getLength(got), n.name());
         boolean exact = n.program() == null ? EXACT.contains(n.op()) || !(want instanceof float[] || want instanceof double[])
                 : n.program().steps().stream().allMatch(s -> EXACT.contains(s.op()));
