@@ -4,6 +4,7 @@ import dev.janus.DType;
 import dev.janus.backend.cuda.kernels.CudaKernels;
 import dev.janus.backend.cuda.kernels.KernelSource;
 import dev.janus.backend.cuda.kernels.KernelSpec;
+import dev.janus.backend.cuda.kernels.ReduceSpec;
 import dev.janus.backend.cuda.kernels.UnsupportedKernelException;
 import dev.janus.ops.Attrs;
 import dev.janus.ops.Op;
@@ -13,7 +14,7 @@ import dev.janus.spi.ElementwiseProgram;
 import dev.janus.spi.FusedKernel;
 
 /**
- * Where each op runs on the GPU: elementwise ops as generated kernels, matmul through {@link Gemm} when one strided
+ * Where each op runs on the GPU: elementwise ops and reductions as generated kernels, matmul through {@link Gemm} when one strided
  * call expresses it, reshape and stop-gradient as the input buffer itself, everything else through
  * {@link HostFallback}. It sees the device only through its interfaces, so its decisions are tested with fakes.
  */
@@ -58,6 +59,12 @@ final class CudaExecutor {
         }
         if (op == Op.MATMUL && matmul(attrs, inputs, specs, outSpec, out)) {
             return Path.GEMM;
+        }
+        if (op.kind() == Op.Kind.REDUCE) {
+            ReduceSpec r = ReduceSpec.of(op, attrs, specs[0], outSpec);
+            launcher.launch(CudaKernels.reduction(r), new long[] {out.address(), ((CudaBuffer) inputs[0]).address()},
+                    r.scalarArgs());
+            return Path.KERNEL;
         }
         KernelSpec spec = elementwiseSpec(op, attrs, specs, outSpec);
         if (spec != null) {

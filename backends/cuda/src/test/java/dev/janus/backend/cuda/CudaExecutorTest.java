@@ -57,17 +57,29 @@ class CudaExecutorTest {
     }
 
     @Test
-    void sum_hasNoKernel_runsOnTheCpuWithHostCopies() {
+    void cumsum_hasNoKernel_runsOnTheCpuWithHostCopies() {
         TensorSpec x = new TensorSpec(DType.FLOAT32, Shape.of(2, 3));
         float[] v = {1, 2, 3, 4, 5, 6};
+        Attrs a = Attrs.of("axis", 1);
+        TensorSpec outSpec = ShapeRules.infer(Op.CUMSUM, a, x);
+        CudaBuffer out = gpu.memory().allocateUninitialized(DType.FLOAT32, 6);
+        assertEquals(CudaExecutor.Path.HOST_FALLBACK, gpu.executeInto(Op.CUMSUM, a,
+                new Buffer[] {gpu.memory().fromHost(v, DType.FLOAT32)}, new TensorSpec[] {x}, outSpec, out));
+        assertArrayEquals(new float[] {1, 3, 6, 4, 9, 15}, (float[]) gpu.memory().toHost(out));
+        assertTrue(gpu.fallback().opsSeen().contains(Op.CUMSUM));
+        assertTrue(device.launches.isEmpty());
+    }
+
+    @Test
+    void sum_overTheMiddleAxis_launchesAReductionKernel() {
+        TensorSpec x = new TensorSpec(DType.FLOAT32, Shape.of(2, 3, 4));
         Attrs a = Attrs.of("axes", new int[] {1}, "keepDim", false);
         TensorSpec outSpec = ShapeRules.infer(Op.SUM, a, x);
-        CudaBuffer out = gpu.memory().allocateUninitialized(DType.FLOAT32, 2);
-        assertEquals(CudaExecutor.Path.HOST_FALLBACK, gpu.executeInto(Op.SUM, a,
-                new Buffer[] {gpu.memory().fromHost(v, DType.FLOAT32)}, new TensorSpec[] {x}, outSpec, out));
-        assertArrayEquals(new float[] {6, 15}, (float[]) gpu.memory().toHost(out));
-        assertTrue(gpu.fallback().opsSeen().contains(Op.SUM));
-        assertTrue(device.launches.isEmpty());
+        CudaBuffer out = gpu.memory().allocateUninitialized(DType.FLOAT32, 8);
+        assertEquals(CudaExecutor.Path.KERNEL, gpu.executeInto(Op.SUM, a,
+                new Buffer[] {gpu.memory().fromHost(new float[24], DType.FLOAT32)}, new TensorSpec[] {x}, outSpec, out));
+        // n = 8 outputs, r = 3; kept axes 0 and 2 (dims 2, 4; strides 12, 1); reduced axis 1 (dim 3, stride 4)
+        assertArrayEquals(new long[] {8, 3, 2, 4, 12, 1, 3, 4}, device.launches.get(0).scalars());
     }
 
     @ParameterizedTest(name = "{0} @ {1} transA={2} transB={3}")

@@ -1,7 +1,7 @@
 package dev.janus.backend.cuda;
 
 import dev.janus.DType;
-import dev.janus.backend.cuda.kernels.KernelSource;
+import dev.janus.backend.cuda.kernels.GeneratedKernel;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -75,7 +75,7 @@ final class FakeDevice implements Transfers, KernelLauncher, Gemm {
     }
 
     @Override
-    public void launch(KernelSource kernel, long[] pointers, long[] scalars) {
+    public void launch(GeneratedKernel kernel, long[] pointers, long[] scalars) {
         launches.add(new Launch(kernel.name(), pointers.clone(), scalars.clone()));
     }
 

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The CUDA C source of elementwise kernels, generated once per structure — value dtypes, steps, output rank and
+ * The CUDA C source of elementwise and reduction kernels, generated once per structure — value dtypes, steps, output rank and
  * how each input is read — and cached: shapes with the same structure share one kernel and differ only in its
  * {@link KernelSource#scalarArgs}.
  *
@@ -20,7 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * }</pre>
  */
 public final class CudaKernels {
-    private static final ConcurrentHashMap<String, KernelSource> SOURCES = new ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<String, GeneratedKernel> SOURCES = new ConcurrentHashMap<>();
 
     private CudaKernels() {}
 
@@ -32,10 +32,21 @@ public final class CudaKernels {
         }
         int rank = accesses.contains(Access.STRIDED) ? spec.outShape().rank() : 0;
         String key = spec.inputTypes() + " " + accesses + " rank " + rank + " " + spec.steps();
-        return SOURCES.computeIfAbsent(key, k -> {
+        return (KernelSource) SOURCES.computeIfAbsent(key, k -> {
             String name = "janus_ew_" + hash(k);
             return new KernelSource(name, KernelWriter.write(spec, accesses, name), rank, accesses);
         });
+    }
+
+    /** The kernel for a reduction, generated on first use of its structure. */
+    public static ReduceSource reduction(ReduceSpec spec) {
+        String key = "reduce " + spec.op().opName() + " " + spec.inType() + " -> " + spec.outType() + " kept "
+                + spec.keptAxes().size() + " reduced " + spec.reducedAxes().size();
+        GeneratedKernel k = SOURCES.computeIfAbsent(key, text -> {
+            String name = "janus_red_" + hash(text);
+            return new ReduceSource(name, ReduceWriter.write(spec, name));
+        });
+        return (ReduceSource) k;
     }
 
     /** Number of distinct kernel structures generated so far. */

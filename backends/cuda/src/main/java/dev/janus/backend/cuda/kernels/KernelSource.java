@@ -15,17 +15,12 @@ import java.util.List;
  * @param rank     the output rank the index arithmetic was written for
  * @param accesses how each input is read
  */
-public record KernelSource(String name, String kernel, int rank, List<Access> accesses) {
+public record KernelSource(String name, String kernel, int rank, List<Access> accesses) implements GeneratedKernel {
     /** The helper functions every kernel uses, to be put once before the kernels. */
     public static final String PRELUDE = Prelude.TEXT;
 
     public KernelSource {
         accesses = List.copyOf(accesses);
-    }
-
-    /** The prelude and the kernel: one compilable translation unit (what NVRTC gets). */
-    public String fullSource() {
-        return PRELUDE + "\n" + kernel;
     }
 
     private boolean anyStrided() {

@@ -1,7 +1,7 @@
 package dev.janus.backend.cuda.runtime;
 
 import dev.janus.backend.cuda.KernelLauncher;
-import dev.janus.backend.cuda.kernels.KernelSource;
+import dev.janus.backend.cuda.kernels.GeneratedKernel;
 import java.util.concurrent.ConcurrentHashMap;
 import org.bytedeco.cuda.cudart.CUfunc_st;
 import org.bytedeco.cuda.cudart.CUmod_st;
@@ -37,7 +37,7 @@ public final class DriverKernelLauncher implements KernelLauncher {
     }
 
     @Override
-    public void launch(KernelSource kernel, long[] pointers, long[] scalars) {
+    public void launch(GeneratedKernel kernel, long[] pointers, long[] scalars) {
         long n = scalars[0];
         if (n == 0) {
             return;
@@ -69,7 +69,7 @@ public final class DriverKernelLauncher implements KernelLauncher {
         return functions.size();
     }
 
-    private CUfunc_st load(KernelSource kernel) {
+    private CUfunc_st load(GeneratedKernel kernel) {
         long start = System.nanoTime();
         byte[] ptx = compiler.compile(kernel.fullSource(), kernel.name());
         CUmod_st module = new CUmod_st();

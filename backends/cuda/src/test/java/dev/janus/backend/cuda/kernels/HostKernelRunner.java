@@ -1,7 +1,6 @@
 package dev.janus.backend.cuda.kernels;
 
 import dev.janus.DType;
-import dev.janus.Shape;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,20 +22,34 @@ import java.util.concurrent.TimeUnit;
  * inputs on stdin and reads the outputs from stdout. One process for all cases keeps the test fast.
  */
 final class HostKernelRunner {
-    /** One launch: a kernel, its inputs (Java arrays of the input dtypes) and shapes. */
-    record Case(KernelSpec spec, Object[] inputs) {}
+    /**
+     * One launch: a kernel, its inputs (Java arrays of {@code inputTypes}), its output's dtype and size, and its
+     * long arguments.
+     */
+    record Case(GeneratedKernel kernel, List<DType> inputTypes, Object[] inputs, DType outType, long outNumel,
+            long[] scalars) {
+        static Case elementwise(KernelSpec spec, Object[] inputs) {
+            KernelSource k = CudaKernels.source(spec);
+            return new Case(k, spec.inputTypes(), inputs, spec.outType(), spec.outShape().numel(),
+                    k.scalarArgs(spec.inputShapes(), spec.outShape()));
+        }
+
+        static Case reduce(ReduceSpec spec, Object input) {
+            return new Case(CudaKernels.reduction(spec), List.of(spec.inType()), new Object[] {input}, spec.outType(),
+                    spec.outNumel(), spec.scalarArgs());
+        }
+    }
 
     private HostKernelRunner() {}
 
     /** The output array of each case, in order. */
     static List<Object> run(List<Case> cases, Path workDir) throws IOException, InterruptedException {
-        Map<String, KernelSource> kernels = new LinkedHashMap<>();
+        Map<String, GeneratedKernel> kernels = new LinkedHashMap<>();
         StringBuilder driver = new StringBuilder("int main() {\n");
         ByteArrayOutputStream stdin = new ByteArrayOutputStream();
         for (Case c : cases) {
-            KernelSource k = CudaKernels.source(c.spec());
-            kernels.putIfAbsent(k.name(), k);
-            driver.append(launch(c, k));
+            kernels.putIfAbsent(c.kernel().name(), c.kernel());
+            driver.append(launch(c));
             for (Object in : c.inputs()) {
                 stdin.write(bytes(in));
             }
@@ -53,24 +66,24 @@ final class HostKernelRunner {
         return split(cases, out);
     }
 
-    private static String launch(Case c, KernelSource k) {
-        KernelSpec s = c.spec();
+    private static String launch(Case c) {
         StringBuilder b = new StringBuilder("    {\n");
         List<String> args = new ArrayList<>(List.of("out"));
-        for (int i = 0; i < s.numInputs(); i++) {
-            String t = StepSource.cType(s.typeOf(i));
+        for (int i = 0; i < c.inputs().length; i++) {
+            String t = StepSource.cType(c.inputTypes().get(i));
+            long bytes = (long) java.lang.reflect.Array.getLength(c.inputs()[i]) * c.inputTypes().get(i).byteSize();
             b.append("        ").append(t).append("* in").append(i).append(" = (").append(t).append("*) janus_read(")
-                    .append(s.inputShapes().get(i).numel() * s.typeOf(i).byteSize()).append(");\n");
+                    .append(bytes).append(");\n");
             args.add("in" + i);
         }
-        long n = s.outShape().numel();
-        String t = StepSource.cType(s.outType());
+        long n = c.outNumel();
+        String t = StepSource.cType(c.outType());
         b.append("        ").append(t).append("* out = (").append(t).append("*) calloc(").append(n + 1).append(", sizeof(")
                 .append(t).append("));\n");
-        for (long a : k.scalarArgs(s.inputShapes(), s.outShape())) {
-            args.add(a + "LL");
+        for (long a : c.scalars()) {
+            args.add(a == Long.MIN_VALUE ? "(-9223372036854775807LL - 1)" : a + "LL");
         }
-        b.append("        JANUS_LAUNCH(3, 5, ").append(k.name()).append("(").append(String.join(", ", args)).append("));\n");
+        b.append("        JANUS_LAUNCH(3, 5, ").append(c.kernel().name()).append("(").append(String.join(", ", args)).append("));\n");
         b.append("        fwrite(out, sizeof(").append(t).append("), ").append(n).append(", stdout);\n");
         return b.append("    }\n").toString();
     }
@@ -103,8 +116,8 @@ final class HostKernelRunner {
         ByteBuffer b = order(ByteBuffer.wrap(out));
         List<Object> results = new ArrayList<>();
         for (Case c : cases) {
-            int n = Math.toIntExact(c.spec().outShape().numel());
-            DType t = c.spec().outType();
+            int n = Math.toIntExact(c.outNumel());
+            DType t = c.outType();
             results.add(switch (t) {
                 case FLOAT32 -> { float[] a = new float[n]; b.asFloatBuffer().get(a); yield a; }
                 case FLOAT64 -> { double[] a = new double[n]; b.asDoubleBuffer().get(a); yield a; }
@@ -185,9 +198,5 @@ final class HostKernelRunner {
             Thread.currentThread().interrupt();
             return false;
         }
-    }
-
-    static Shape shape(long... dims) {
-        return Shape.of(dims);
     }
 }

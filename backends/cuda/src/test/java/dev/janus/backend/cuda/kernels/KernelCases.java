@@ -20,8 +20,15 @@ final class KernelCases {
     /** One test: a name, the op or program, and inputs. {@code program} is null for a plain op. */
     record Named(String name, Op op, Attrs attrs, TensorSpec[] specs, TensorSpec out, ElementwiseProgram program,
             Object[] inputs) {
-        KernelSpec spec() {
-            return program != null ? KernelSpec.fromProgram(program) : KernelSpec.forOp(op, attrs, specs, out);
+        /** The generated kernel and its arguments, for the host runner and the nvcc check. */
+        HostKernelRunner.Case hostCase() {
+            if (program != null) {
+                return HostKernelRunner.Case.elementwise(KernelSpec.fromProgram(program), inputs);
+            }
+            if (op.kind() == Op.Kind.REDUCE) {
+                return HostKernelRunner.Case.reduce(ReduceSpec.of(op, attrs, specs[0], out), inputs[0]);
+            }
+            return HostKernelRunner.Case.elementwise(KernelSpec.forOp(op, attrs, specs, out), inputs);
         }
     }
 
@@ -47,6 +54,7 @@ final class KernelCases {
         c.casts();
         c.where();
         c.fused();
+        c.reductions();
         return c.cases;
     }
 
@@ -120,6 +128,57 @@ final class KernelCases {
             program("(a-b)*(a+b)/c", t, Shape.of(100), List.of(Shape.of(100), Shape.of(100), Shape.of(100)),
                     Step.of(Op.SUB, 0, 1), Step.of(Op.ADD, 0, 1), Step.of(Op.MUL, 3, 4), Step.of(Op.DIV, 5, 2));
         }
+    }
+
+    private void reductions() {
+        Shape s = Shape.of(4, 5, 6);
+        int[][] axesSets = {{}, {0}, {1}, {2}, {0, 2}, {1, 2}, {-1}};
+        for (int[] axes : axesSets) {
+            for (boolean keep : new boolean[] {false, true}) {
+                Attrs a = Attrs.of("axes", axes, "keepDim", keep);
+                for (DType t : ALL) {
+                    reduce(Op.SUM, a, t, s, true);
+                }
+                for (DType t : List.of(DType.FLOAT32, DType.FLOAT64, DType.INT64)) {
+                    reduce(Op.PROD, a, t, s, true);
+                }
+                for (DType t : List.of(DType.FLOAT32, DType.FLOAT64, DType.INT32, DType.BOOL)) {
+                    reduce(Op.MAX, a, t, s, false);
+                    reduce(Op.MIN, a, t, s, false);
+                }
+            }
+        }
+        reduce(Op.SUM, Attrs.of("axes", new int[] {1}, "keepDim", false), DType.FLOAT32, s, false); // edges, one axis
+        reduce(Op.SUM, Attrs.of("axes", new int[] {1}, "keepDim", true), DType.FLOAT32, Shape.of(3, 0, 2), false);
+        for (int axis = -1; axis < 3; axis++) {
+            for (DType t : List.of(DType.FLOAT32, DType.FLOAT64, DType.INT64)) {
+                reduce(Op.ARGMAX, Attrs.of("axis", axis, "keepDim", axis == 0), t, s, false);
+                reduce(Op.ARGMIN, Attrs.of("axis", axis, "keepDim", false), t, s, false);
+            }
+        }
+    }
+
+    /** {@code tame}: random values without NaN, infinities or extremes, for sums whose order differs from the CPU's. */
+    private void reduce(Op op, Attrs attrs, DType t, Shape s, boolean tame) {
+        TensorSpec in = new TensorSpec(t, s);
+        TensorSpec out = dev.janus.ops.ShapeRules.infer(op, attrs, in);
+        Object values = tame ? tameValues(t, s.numel()) : values(t, s.numel());
+        cases.add(new Named(op.opName() + " " + in + " " + attrs + " -> " + out, op, attrs, new TensorSpec[] {in}, out,
+                null, new Object[] {values}));
+    }
+
+    private Object tameValues(DType t, long n) {
+        Object v = values(t, n);
+        if (v instanceof float[] f) {
+            for (int i = 0; i < f.length; i++) {
+                f[i] = (float) (random.nextGaussian() + 0.5);
+            }
+        } else if (v instanceof double[] d) {
+            for (int i = 0; i < d.length; i++) {
+                d[i] = random.nextGaussian() + 0.5;
+            }
+        }
+        return v;
     }
 
     private void plain(Op op, Attrs attrs, List<DType> types, List<Shape> shapes, DType outType, Shape out) {

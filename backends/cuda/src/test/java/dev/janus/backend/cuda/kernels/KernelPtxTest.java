@@ -25,9 +25,9 @@ class KernelPtxTest {
     @Test
     void everyGeneratedKernel_compilesToPtxForSm90() throws Exception {
         Assumptions.assumeTrue(HostKernelRunner.available("nvcc"), "nvcc is not on PATH: cannot compile CUDA C here");
-        Map<String, KernelSource> kernels = new LinkedHashMap<>();
+        Map<String, GeneratedKernel> kernels = new LinkedHashMap<>();
         for (KernelCases.Named n : KernelCases.all()) {
-            KernelSource k = CudaKernels.source(n.spec());
+            GeneratedKernel k = n.hostCase().kernel();
             kernels.putIfAbsent(k.name(), k);
         }
         StringBuilder cu = new StringBuilder(KernelSource.PRELUDE);

@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 class KernelSemanticsTest {
     /** Ops whose float results must equal the CPU's bit for bit (one correctly rounded operation, or none). */
     private static final Set<Op> EXACT = EnumSet.of(Op.NEG, Op.ABS, Op.SIGN, Op.RELU, Op.ADD, Op.SUB, Op.MUL, Op.DIV,
-            Op.MAXIMUM, Op.MINIMUM, Op.FLOOR, Op.CEIL, Op.ROUND, Op.SQRT, Op.STOP_GRADIENT, Op.CAST, Op.WHERE);
+            Op.MAXIMUM, Op.MINIMUM, Op.FLOOR, Op.CEIL, Op.ROUND, Op.SQRT, Op.STOP_GRADIENT, Op.CAST, Op.WHERE,
+            Op.MAX, Op.MIN, Op.ARGMAX, Op.ARGMIN);
 
     private final CpuBackend cpu = new CpuBackend();
 
@@ -43,7 +44,7 @@ class KernelSemanticsTest {
         Assumptions.assumeTrue(HostKernelRunner.available("g++"), "g++ is not on PATH: the kernel semantics need a C++ compiler");
         List<KernelCases.Named> named = KernelCases.all();
         List<HostKernelRunner.Case> cases = new ArrayList<>();
-        named.forEach(n -> cases.add(new HostKernelRunner.Case(n.spec(), n.inputs())));
+        named.forEach(n -> cases.add(n.hostCase()));
         List<Object> results = HostKernelRunner.run(cases, work);
         List<DynamicTest> tests = new ArrayList<>();
         for (int i = 0; i < named.size(); i++) {

@@ -11,6 +11,9 @@
 #define __device__
 #define __forceinline__ inline
 
+// The CUDA bit-cast intrinsics the kernels use.
+static inline double __longlong_as_double(long long x) { double d; memcpy(&d, &x, sizeof d); return d; }
+
 struct janus_dim3 { unsigned int x, y, z; };
 static janus_dim3 blockIdx, threadIdx, blockDim, gridDim;
 
