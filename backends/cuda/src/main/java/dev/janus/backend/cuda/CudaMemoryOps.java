@@ -12,9 +12,37 @@ final class CudaMemoryOps {
         this.transfers = transfers;
     }
 
+    /** Collections to try when the device is full, before giving up. */
+    static final int GC_ATTEMPTS = 10;
+
     /** A buffer whose contents are undefined until written. NOTE: at least one byte, so empty tensors have an address. */
     CudaBuffer allocateUninitialized(DType dtype, long numel) {
-        return new CudaBuffer(allocator.allocate(Math.max(1, numel * dtype.byteSize())), dtype, numel);
+        long bytes = Math.max(1, numel * dtype.byteSize());
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return new CudaBuffer(allocator.allocate(bytes), dtype, numel);
+            } catch (DeviceOutOfMemoryException e) {
+                if (attempt == GC_ATTEMPTS) {
+                    throw e;
+                }
+                awaitCollection();
+            }
+        }
+    }
+
+    /**
+     * NOTE: tensors free their device memory only when the garbage collector finds them unreachable (the SPI has
+     * no free), and a small Java heap may not collect for a long time while the device fills up; so a full device
+     * first asks for a collection and gives the Cleaner a moment to return the blocks.
+     */
+    private static void awaitCollection() {
+        System.gc();
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DeviceOutOfMemoryException("interrupted while waiting for unreachable tensors to free device memory");
+        }
     }
 
     CudaBuffer allocateZeroed(DType dtype, long numel) {

@@ -136,6 +136,16 @@ class CudaExecutorTest {
     }
 
     @Test
+    void allocate_deviceFullOfUnreachableBuffers_collectsThemAndSucceeds() {
+        for (int i = 0; i < 8; i++) {
+            gpu.memory().allocateUninitialized(DType.FLOAT32, 3 << 20); // 12 MiB of the 16, dropped at once
+        }
+        MemoryStats s = gpu.memory().allocator().memoryStats();
+        assertEquals(1, s.deviceMallocs(), s.toString()); // each later one reused the block the Cleaner returned
+        assertTrue(s.cleanerReleases() >= 7, s.toString());
+    }
+
+    @Test
     void hasNonFinite_readsTheBuffer() {
         assertTrue(gpu.hasNonFinite(gpu.memory().fromHost(new float[] {1, Float.POSITIVE_INFINITY}, DType.FLOAT32)));
         assertEquals(false, gpu.hasNonFinite(gpu.memory().fromHost(new double[] {1, 2}, DType.FLOAT64)));
