@@ -13,8 +13,12 @@ public final class NvrtcOptions {
 
     private NvrtcOptions() {}
 
-    /** The architecture option for a device of compute capability {@code major.minor}, e.g. {@code --gpu-architecture=compute_90}. */
+    /**
+     * The architecture option for a device of compute capability {@code major.minor}, e.g.
+     * {@code --gpu-architecture=sm_90}. NOTE: a real architecture, so NVRTC emits machine code (CUBIN) rather than
+     * PTX: a driver older than NVRTC (CUDA's minor-version compatibility) loads such a CUBIN but cannot JIT newer PTX.
+     */
     public static String architecture(int major, int minor) {
-        return "--gpu-architecture=compute_" + major + minor;
+        return "--gpu-architecture=sm_" + major + minor;
     }
 }

@@ -1,13 +1,20 @@
 package dev.janus.backend.cuda.runtime;
 
+import dev.janus.DType;
+import dev.janus.Shape;
+import dev.janus.backend.cuda.kernels.CudaKernels;
+import dev.janus.backend.cuda.kernels.KernelSpec;
+import dev.janus.ops.Attrs;
+import dev.janus.ops.Op;
+import dev.janus.ops.TensorSpec;
 import org.bytedeco.cuda.global.cublas;
 import org.bytedeco.cuda.global.cudart;
 import org.bytedeco.cuda.global.nvrtc;
 import org.bytedeco.javacpp.Loader;
 
 /**
- * Brings up CUDA on one device for the backend: makes it current, reads its compute capability, and loads cuBLAS
- * and NVRTC. Any missing piece becomes an exception whose message names it, which the backend turns into its
+ * Brings up CUDA on one device for the backend: makes it current, reads its compute capability, loads cuBLAS
+ * and NVRTC, and compiles and loads one kernel. Any missing piece becomes an exception whose message names it, which the backend turns into its
  * unavailable reason.
  */
 public final class CudaRuntimeLoader {
@@ -32,10 +39,25 @@ public final class CudaRuntimeLoader {
         String nvrtcVersion = loadNvrtc();
         CublasGemm gemm = loadCublas();
         NvrtcCompiler compiler = new NvrtcCompiler(major[0], minor[0]);
+        DriverKernelLauncher launcher = new DriverKernelLauncher(ordinal, compiler);
+        smokeTest(launcher, nvrtcVersion, major[0], minor[0]);
         String description = "cuda:" + ordinal + " (compute capability " + major[0] + "." + minor[0] + ", NVRTC "
                 + nvrtcVersion + ")";
-        return new Loaded(new CudartMemory(), new CudartTransfers(), new DriverKernelLauncher(ordinal, compiler), gemm,
-                description);
+        return new Loaded(new CudartMemory(), new CudartTransfers(), launcher, gemm, description);
+    }
+
+    /** Compiles and loads one small kernel, so a toolkit/driver mismatch shows up as the reason, not on first use. */
+    private static void smokeTest(DriverKernelLauncher launcher, String nvrtcVersion, int major, int minor) {
+        TensorSpec x = new TensorSpec(DType.FLOAT32, Shape.of(1));
+        try {
+            launcher.preload(CudaKernels.source(KernelSpec.forOp(Op.NEG, Attrs.NONE, new TensorSpec[] {x}, x)));
+        } catch (CudaException e) {
+            int[] driver = {0};
+            cudart.cudaDriverGetVersion(driver);
+            throw new CudaException("NVRTC " + nvrtcVersion + " kernels do not load for compute capability " + major + "."
+                    + minor + " with driver CUDA version " + driver[0] / 1000 + "." + driver[0] % 1000 / 10 + ": "
+                    + e.getMessage());
+        }
     }
 
     private static String loadNvrtc() {

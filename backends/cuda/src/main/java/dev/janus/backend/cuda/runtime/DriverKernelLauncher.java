@@ -15,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Launches generated kernels with the driver API: each kernel is compiled by NVRTC and loaded with
+ * Launches generated kernels with the driver API: each kernel is compiled by NVRTC to a CUBIN and loaded with
  * {@code cuModuleLoadData} once (cached by its name, which is unique per structure), then run with
  * {@code cuLaunchKernel} on the legacy default stream, 256 threads a block and at most
  * {@link #MAX_BLOCKS} blocks (the grid-stride loop covers the rest).
@@ -64,6 +64,12 @@ public final class DriverKernelLauncher implements KernelLauncher {
         }
     }
 
+    /** Compiles and loads {@code kernel} now (the loader's smoke test: NVRTC and the driver work together). */
+    public void preload(GeneratedKernel kernel) {
+        CudaCalls.check(cudart.cudaSetDevice(device), "cudaSetDevice");
+        functions.computeIfAbsent(kernel.name(), k -> load(kernel));
+    }
+
     /** Number of kernels compiled and loaded so far. */
     public int loadedCount() {
         return functions.size();
@@ -71,9 +77,9 @@ public final class DriverKernelLauncher implements KernelLauncher {
 
     private CUfunc_st load(GeneratedKernel kernel) {
         long start = System.nanoTime();
-        byte[] ptx = compiler.compile(kernel.fullSource(), kernel.name());
+        byte[] cubin = compiler.compile(kernel.fullSource(), kernel.name());
         CUmod_st module = new CUmod_st();
-        try (BytePointer image = new BytePointer(ptx)) {
+        try (BytePointer image = new BytePointer(cubin)) {
             CudaCalls.checkDriver(cudart.cuModuleLoadData(module, image), "cuModuleLoadData " + kernel.name());
         }
         CUfunc_st function = new CUfunc_st();

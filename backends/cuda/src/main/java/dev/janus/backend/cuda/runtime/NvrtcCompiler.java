@@ -9,7 +9,7 @@ import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.PointerPointer;
 import org.bytedeco.javacpp.SizeTPointer;
 
-/** CUDA C to PTX with NVRTC, for a device's compute capability; a failed compile throws with NVRTC's log. */
+/** CUDA C to machine code (CUBIN) with NVRTC for a device's compute capability; a failed compile throws with NVRTC's log. */
 public final class NvrtcCompiler {
     private final List<String> options;
 
@@ -20,7 +20,7 @@ public final class NvrtcCompiler {
         this.options = List.copyOf(o);
     }
 
-    /** The PTX of {@code source}, a translation unit named {@code name} in messages. */
+    /** The CUBIN of {@code source}, a translation unit named {@code name} in messages. */
     public byte[] compile(String source, String name) {
         _nvrtcProgram program = new _nvrtcProgram();
         check(nvrtc.nvrtcCreateProgram(program, new BytePointer(source), new BytePointer(name + ".cu"), 0,
@@ -32,10 +32,10 @@ public final class NvrtcCompiler {
                         + errorString(status) + "\n" + log(program));
             }
             try (SizeTPointer size = new SizeTPointer(1)) {
-                check(nvrtc.nvrtcGetPTXSize(program, size), "nvrtcGetPTXSize", name);
-                byte[] ptx = new byte[(int) size.get()];
-                check(nvrtc.nvrtcGetPTX(program, ptx), "nvrtcGetPTX", name);
-                return ptx; // NUL-terminated, as cuModuleLoadData wants
+                check(nvrtc.nvrtcGetCUBINSize(program, size), "nvrtcGetCUBINSize", name);
+                byte[] cubin = new byte[(int) size.get()];
+                check(nvrtc.nvrtcGetCUBIN(program, cubin), "nvrtcGetCUBIN", name);
+                return cubin;
             }
         } finally {
             nvrtc.nvrtcDestroyProgram(program);
