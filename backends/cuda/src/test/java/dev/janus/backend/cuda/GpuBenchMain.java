@@ -14,6 +14,7 @@ import org.bytedeco.cuda.global.cublas;
 import org.bytedeco.cuda.global.cudart;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.PointerPointer;
 
 /**
  * A short GPU benchmark for gpu-check.sh (well under a minute): FP32 matmul TFLOP/s through Janus's backend and
@@ -57,19 +58,21 @@ public final class GpuBenchMain {
         cublas.cublasCreate_v2(h);
         cublas.cublasSetMathMode(h, tf32 ? cublas.CUBLAS_TF32_TENSOR_OP_MATH : cublas.CUBLAS_DEFAULT_MATH);
         long bytes = 4L * n * n;
-        Pointer a = new Pointer();
-        Pointer b = new Pointer();
-        Pointer c = new Pointer();
-        cudart.cudaMalloc(a, bytes);
-        cudart.cudaMalloc(b, bytes);
-        cudart.cudaMalloc(c, bytes);
+        Pointer a = deviceMalloc(bytes);
+        Pointer b = deviceMalloc(bytes);
+        Pointer c = deviceMalloc(bytes);
         cudart.cudaMemset(a, 0, bytes);
         cudart.cudaMemset(b, 0, bytes);
         FloatPointer one = new FloatPointer(1f);
         FloatPointer zero = new FloatPointer(0f);
+        FloatPointer fa = new FloatPointer(a);
+        FloatPointer fb = new FloatPointer(b);
+        FloatPointer fc = new FloatPointer(c);
         double seconds = time(() -> {
-            cublas.cublasSgemm_v2(h, cublas.CUBLAS_OP_N, cublas.CUBLAS_OP_N, n, n, n, one, new FloatPointer(b), n,
-                    new FloatPointer(a), n, zero, new FloatPointer(c), n);
+            int status = cublas.cublasSgemm_v2(h, cublas.CUBLAS_OP_N, cublas.CUBLAS_OP_N, n, n, n, one, fb, n, fa, n, zero, fc, n);
+            if (status != cublas.CUBLAS_STATUS_SUCCESS) {
+                throw new IllegalStateException("cublasSgemm failed with status " + status);
+            }
             return null;
         });
         report("cublas sgemm " + (tf32 ? "tf32" : "fp32"), n, seconds);
@@ -77,6 +80,16 @@ public final class GpuBenchMain {
         cudart.cudaFree(b);
         cudart.cudaFree(c);
         cublas.cublasDestroy_v2(h);
+    }
+
+    private static Pointer deviceMalloc(long bytes) {
+        try (PointerPointer<Pointer> out = new PointerPointer<>(1)) {
+            int status = cudart.cudaMalloc(out, bytes);
+            if (status != cudart.cudaSuccess) {
+                throw new IllegalStateException("cudaMalloc(" + bytes + ") failed with error " + status);
+            }
+            return out.get(0);
+        }
     }
 
     private static void mlp(Device device) {
