@@ -34,6 +34,14 @@ public final class Janus {
         return defaultGenerator;
     }
 
+    /**
+     * Opens a {@link TensorScope} on this thread: the tensors made until it closes are closed with it (their
+     * device memory given back at once) unless kept.
+     */
+    public static TensorScope tensorScope() {
+        return TensorScope.open();
+    }
+
     /** Turns gradient recording off on this thread until the scope closes. */
     public static Scope noGrad() {
         return set(GRAD, false);

@@ -23,7 +23,7 @@ import java.util.List;
  * <p>Element-type creation, host copies and printing live in {@link Tensors} and {@link TensorFormat}; this
  * class is the op surface.
  */
-public abstract class Tensor {
+public abstract class Tensor implements AutoCloseable {
 
     // ------------------------------------------------------------------ what an implementation provides
 
@@ -71,6 +71,25 @@ public abstract class Tensor {
 
     /** A copy on {@code device} (this tensor when it is already there). */
     public abstract Tensor to(Device device);
+
+    /**
+     * Gives this tensor's memory back now instead of when the garbage collector finds it (what matters on a
+     * GPU). Other tensors sharing the memory (views, {@link #detach()}) keep it alive until they close too.
+     * Closing twice is harmless; using a closed tensor fails naming the op. See also {@link TensorScope}.
+     */
+    @Override
+    public void close() {}
+
+    /**
+     * Moves this tensor's storage (and its gradient, if any) to {@code device} in place: the tensor keeps its
+     * identity, so module fields and optimizers that hold it follow. {@link dev.janus.nn.Module#to} uses it;
+     * elsewhere prefer {@link #to}, which leaves this tensor alone. Tensors without storage of their own
+     * (symbolic ones inside a trace) refuse.
+     */
+    public void moveTo(Device device) {
+        throw new UnsupportedOperationException("moveTo(" + device + "): a " + getClass().getSimpleName()
+                + " has no storage to move; call it on eager tensors outside traced code");
+    }
 
     // ------------------------------------------------------------------ creation (see Tensors for the rest)
 

@@ -1,7 +1,9 @@
 package dev.janus.nn;
 
+import dev.janus.Device;
 import dev.janus.Janus;
 import dev.janus.Tensor;
+import dev.janus.TensorScope;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
@@ -42,6 +44,7 @@ public abstract class Module {
     protected Tensor registerParameter(String name, Tensor t) {
         checkName(name);
         t.requiresGrad(true);
+        TensorScope.escape(t);
         parameters.put(name, t);
         return t;
     }
@@ -49,6 +52,7 @@ public abstract class Module {
     /** Registers a non-trainable state tensor (running statistics, masks) that belongs in the state dict. */
     protected Tensor registerBuffer(String name, Tensor t) {
         checkName(name);
+        TensorScope.escape(t);
         buffers.put(name, t);
         return t;
     }
@@ -172,6 +176,22 @@ public abstract class Module {
                 }
             }
         }
+    }
+
+    /**
+     * Moves every parameter and buffer of this module and its descendants to {@code device} in place, like
+     * PyTorch's {@code module.to(device)}: the tensors keep their identity, so create the optimizer before
+     * or after, as you like, but move the model before its first step (optimizer state made on the old
+     * device stays there, and the next step then fails naming both devices). Returns this.
+     *
+     * <pre>{@code Net net = new Net().to(Device.auto());}</pre>
+     */
+    @SuppressWarnings("unchecked")
+    public <M extends Module> M to(Device device) {
+        for (Tensor t : stateDict().values()) {
+            t.moveTo(device);
+        }
+        return (M) this;
     }
 
     /** Switches this module and its descendants to training mode. Returns this. */

@@ -72,6 +72,7 @@ public final class Gradients {
             case IRFFT -> one(irfftVjp(a, x, g));
             case IF, LOOP, FUSED -> throw new IllegalArgumentException("op '" + op.opName()
                     + "' is a graph control op: graph autodiff differentiates its subgraphs");
+            case CUSTOM -> CustomOps.vjp(a, in, out, g);
         };
     }
 

@@ -154,14 +154,21 @@ public enum Op {
      */
     LOOP(Kind.CONTROL),
     /** a chain of elementwise ops (optionally after a matmul) in subgraph 0, compiled into one kernel */
-    FUSED(Kind.CONTROL);
+    FUSED(Kind.CONTROL),
+
+    // ---- user-defined ----
+    /**
+     * an op registered at run time ({@link CustomOps}): attribute {@code op} names it, the rest are its own;
+     * its shape rule, gradient and kernels come from the registry
+     */
+    CUSTOM(Kind.CUSTOM);
 
     /**
      * The family an op belongs to; backends group their kernels by it. {@link #CONTROL} ops have no shape
      * rule, gradient or kernel of their own: their types come from their subgraphs and the graph executor
-     * runs them.
+     * runs them. {@link #CUSTOM} ops take their rules and kernels from {@link CustomOps}.
      */
-    public enum Kind { UNARY, BINARY, TERNARY, REDUCE, SCAN, MOVEMENT, INDEX, LINALG, NN, FFT, CONTROL }
+    public enum Kind { UNARY, BINARY, TERNARY, REDUCE, SCAN, MOVEMENT, INDEX, LINALG, NN, FFT, CONTROL, CUSTOM }
 
     private final Kind kind;
 

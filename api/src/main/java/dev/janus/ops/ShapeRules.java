@@ -64,6 +64,7 @@ public final class ShapeRules {
             case RFFT -> rfft(a, in[0]);
             case IRFFT -> irfft(a, in[0]);
             case IF, LOOP, FUSED -> throw error(op, "a graph control op: its types come from its subgraphs");
+            case CUSTOM -> CustomOps.infer(a, in);
         };
     }
 
@@ -79,6 +80,7 @@ public final class ShapeRules {
             case INDEX -> op == Op.GATHER ? 2 : 3;
             case NN -> op == Op.MAX_POOL2D ? 1 : 2;
             case CONTROL -> throw error(op, "a graph control op: its types come from its subgraphs");
+            case CUSTOM -> in.length; // the registered op checks its own arity
         };
         boolean optionalBias = op == Op.CONV2D && in.length == 3;
         if (op == Op.CONCAT ? in.length < 1 : in.length != expected && !optionalBias) {

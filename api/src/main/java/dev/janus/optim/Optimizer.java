@@ -49,7 +49,13 @@ public abstract class Optimizer {
     protected static final class State {
         private long step;
         private final Map<String, Tensor> buffers = new LinkedHashMap<>();
+        private final dev.janus.Device device;
         private Tensor stepTensor;
+
+        /** {@code device}: the parameter's, where tensors this state makes for itself live. */
+        State(dev.janus.Device device) {
+            this.device = device;
+        }
 
         /** Updates applied to this parameter, counting the one in progress. */
         public long step() {
@@ -64,7 +70,7 @@ public abstract class Optimizer {
          */
         public Tensor countedStep() {
             if (stepTensor == null) {
-                stepTensor = Tensor.scalar(step - 1, dev.janus.DType.FLOAT64);
+                stepTensor = escape(Tensor.scalar(step - 1, dev.janus.DType.FLOAT64).to(device));
             }
             return stepTensor.assign(stepTensor.add(1.0));
         }
@@ -76,12 +82,18 @@ public abstract class Optimizer {
 
         /** The buffer {@code name}, created as zeros shaped like {@code like} on first use. */
         public Tensor zeros(String name, Tensor like) {
-            return buffers.computeIfAbsent(name, k -> Tensor.zerosLike(like));
+            return buffers.computeIfAbsent(name, k -> escape(Tensor.zerosLike(like)));
         }
 
         /** Stores {@code t} (which the caller must own) as buffer {@code name}. Returns it. */
         public Tensor put(String name, Tensor t) {
-            buffers.put(name, t);
+            buffers.put(name, escape(t));
+            return t;
+        }
+
+        /** Optimizer state lives as long as the optimizer, so no TensorScope around a step may close it. */
+        private static Tensor escape(Tensor t) {
+            dev.janus.TensorScope.escape(t);
             return t;
         }
     }
@@ -190,7 +202,7 @@ public abstract class Optimizer {
                     int i = index++;
                     Tensor grad = p.grad();
                     if (grad != null) {
-                        State s = states.computeIfAbsent(i, k -> new State());
+                        State s = states.computeIfAbsent(i, k -> new State(p.device()));
                         s.step++;
                         update(p, grad.detach(), s, g.lr(), wd);
                     }
@@ -285,7 +297,7 @@ public abstract class Optimizer {
     }
 
     private static State toState(Tensor p, Map<?, ?> m) {
-        State s = new State();
+        State s = new State(p.device());
         for (Map.Entry<?, ?> e : m.entrySet()) {
             if ("step".equals(e.getKey())) {
                 s.step = ((Number) e.getValue()).longValue();

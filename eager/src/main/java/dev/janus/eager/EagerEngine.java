@@ -27,13 +27,19 @@ final class EagerEngine implements Engine {
         int n = inputs.length;
         TensorSpec[] specs = new TensorSpec[n];
         Buffer[] buffers = new Buffer[n];
-        EagerTensor first = (EagerTensor) inputs[0];
+        EagerTensor first = (EagerTensor) inputs[deviceSetter(inputs)];
         boolean needsGrad = false;
         for (int i = 0; i < n; i++) {
             EagerTensor t = (EagerTensor) inputs[i];
+            if (t.isClosed()) {
+                t.requireOpen("op '" + op.opName() + "', input " + i);
+            }
             if (!t.device.equals(first.device)) {
-                throw new IllegalArgumentException("op '" + op.opName() + "': inputs are on different devices ("
-                        + first.device + " and " + t.device + "); move them with tensor.to(device)");
+                if (!isCpuScalar(t)) {
+                    throw new IllegalArgumentException("op '" + op.opName() + "': inputs are on different devices ("
+                            + first.device + " and " + t.device + "); move them with tensor.to(device)");
+                }
+                t = (EagerTensor) t.to(first.device);
             }
             specs[i] = t.spec;
             buffers[i] = t.buffer;
@@ -49,6 +55,21 @@ final class EagerEngine implements Engine {
             checkAnomaly(op, inputs, specs);
         }
         return r;
+    }
+
+    /** A 0-d CPU tensor may join an op on any device (copied there), like PyTorch's CPU scalars. */
+    private static boolean isCpuScalar(EagerTensor t) {
+        return t.spec.shape().rank() == 0 && t.device.equals(dev.janus.Device.CPU);
+    }
+
+    /** The input whose device the op runs on: the first that is not a CPU scalar, else the first. */
+    private static int deviceSetter(Tensor[] inputs) {
+        for (int i = 0; i < inputs.length; i++) {
+            if (!isCpuScalar((EagerTensor) inputs[i])) {
+                return i;
+            }
+        }
+        return 0;
     }
 
     /** Blames the op only when its inputs were finite: the first op that produced the NaN/Inf. */

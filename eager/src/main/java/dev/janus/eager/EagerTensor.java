@@ -5,6 +5,7 @@ import dev.janus.Device;
 import dev.janus.Janus;
 import dev.janus.Shape;
 import dev.janus.Tensor;
+import dev.janus.TensorScope;
 import dev.janus.ops.TensorSpec;
 import dev.janus.spi.Backend;
 import dev.janus.spi.Buffer;
@@ -15,19 +16,23 @@ import dev.janus.spi.Engine;
  * gradient, the op is also recorded as a {@link GradNode} for {@link #backward}.
  */
 public final class EagerTensor extends Tensor {
-    final Buffer buffer;
+    // NOTE: not final only so that moveTo can rehome a parameter in place (module.to(device))
+    Buffer buffer;
     final TensorSpec spec;
-    final Backend backend;
-    final Device device;
+    Backend backend;
+    Device device;
     private boolean requiresGrad;
     private Tensor grad;
     GradNode gradFn;
+    private boolean closed;
 
     EagerTensor(Buffer buffer, TensorSpec spec, Backend backend, Device device) {
         this.buffer = buffer;
         this.spec = spec;
         this.backend = backend;
         this.device = device;
+        buffer.retain();
+        TensorScope.track(this);
     }
 
     @Override
@@ -52,7 +57,28 @@ public final class EagerTensor extends Tensor {
 
     /** The backend buffer (for backends and tools built on the eager engine). */
     public Buffer buffer() {
+        requireOpen("reading its buffer");
         return buffer;
+    }
+
+    /** Fails naming {@code what} was attempted when this tensor has been closed. */
+    void requireOpen(String what) {
+        if (closed) {
+            throw new IllegalStateException(what + ": the tensor " + spec + " on " + device
+                    + " was closed (tensor.close() or its TensorScope), so its memory is gone; keep it with scope.keep(t)");
+        }
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            buffer.release();
+        }
     }
 
     /** The backend that owns {@link #buffer()}. */
@@ -74,6 +100,7 @@ public final class EagerTensor extends Tensor {
 
     @Override
     protected Object hostArray() {
+        requireOpen("copying to the host");
         return backend.toHost(buffer);
     }
 
@@ -140,6 +167,8 @@ public final class EagerTensor extends Tensor {
         if (!s.shape().equals(shape())) {
             throw new IllegalArgumentException("assign: source " + src.shape() + " does not fit " + shape());
         }
+        requireOpen("assign");
+        ((EagerTensor) s).requireOpen("assign (the source)");
         backend.copy(((EagerTensor) s).buffer, buffer);
         return this;
     }
@@ -150,5 +179,22 @@ public final class EagerTensor extends Tensor {
             return this;
         }
         return EagerFactory.INSTANCE.fromHost(hostArray(), dtype(), shape(), target);
+    }
+
+    @Override
+    public void moveTo(Device target) {
+        if (target.equals(device)) {
+            return;
+        }
+        EagerTensor moved = (EagerTensor) to(target);
+        Tensor g = grad;
+        moved.closed = true; // this tensor takes over moved's reference; no scope may release it again
+        buffer.release();
+        buffer = moved.buffer;
+        backend = moved.backend;
+        device = target;
+        if (g != null) {
+            grad = g.to(target);
+        }
     }
 }

@@ -6,6 +6,8 @@ import dev.janus.eager.EagerTensor;
 import dev.janus.ops.TensorSpec;
 import dev.janus.spi.Backend;
 import dev.janus.spi.Buffer;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,16 +28,18 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 public final class CompiledGraph {
     private final Graph graph;
     private final Executor interpreter;
-    private final Map<List<TensorSpec>, Entry> plans = new ConcurrentHashMap<>();
+    private final Map<List<Object>, Entry> plans = new ConcurrentHashMap<>();
     private volatile Entry last;
 
     /** One plan per input-shape signature, and its pool of idle workspaces. */
     private static final class Entry {
         final PlannedGraph plan;
+        final Device device;
         final ConcurrentLinkedDeque<PlannedGraph.Workspace> idle = new ConcurrentLinkedDeque<>();
 
-        Entry(PlannedGraph plan) {
+        Entry(PlannedGraph plan, Device device) {
             this.plan = plan;
+            this.device = device;
         }
     }
 
@@ -52,9 +56,10 @@ public final class CompiledGraph {
     /** Runs the graph; inputs must match its inputs' dtypes and static dims (dynamic dims may take any size). */
     public Tensor[] run(Tensor... inputs) {
         checkInputs(inputs);
+        Device device = GraphDevice.of(graph, inputs);
         Entry e = last;
-        if (e == null || e.plan == null || !e.plan.accepts(inputs)) {
-            e = plans.computeIfAbsent(signature(inputs), k -> plan(inputs));
+        if (e == null || e.plan == null || !e.device.equals(device) || !e.plan.accepts(inputs)) {
+            e = plans.computeIfAbsent(signature(inputs, device), k -> plan(inputs, device));
             last = e;
         }
         if (e.plan == null) {
@@ -68,7 +73,6 @@ public final class CompiledGraph {
         Buffer[] out = new Buffer[plan.outputSpecs.length];
         Tensor[] result = new Tensor[out.length];
         Backend backend = plan.backend;
-        Device device = inputs.length > 0 ? inputs[0].device() : Device.CPU;
         for (int i = 0; i < out.length; i++) {
             TensorSpec s = plan.outputSpecs[i];
             out[i] = backend.allocate(s.dtype(), s.shape().numel());
@@ -91,43 +95,38 @@ public final class CompiledGraph {
         return plans.size();
     }
 
-    private Entry plan(Tensor[] inputs) {
+    private Entry plan(Tensor[] inputs, Device device) {
         TensorSpec[] actual = new TensorSpec[inputs.length];
         for (int i = 0; i < inputs.length; i++) {
             actual[i] = new TensorSpec(inputs[i].dtype(), inputs[i].shape());
         }
         try {
-            return new Entry(new PlannedGraph(graph, graph.inputs(), actual, backendOf(inputs)));
+            return new Entry(new PlannedGraph(graph, graph.inputs(), actual, backendOf(device, inputs)), device);
         } catch (PlannedGraph.NotPlannable why) {
-            return new Entry(null);
+            return new Entry(null, device);
         }
     }
 
-    private Backend backendOf(Tensor[] inputs) {
+    /** The backend of any tensor the graph reads on {@code device} (they all live there: GraphDevice checked). */
+    private Backend backendOf(Device device, Tensor[] inputs) {
+        List<Tensor> candidates = new ArrayList<>(graph.parameters().values());
+        candidates.addAll(graph.constants().values());
+        candidates.addAll(Arrays.asList(inputs));
+        for (Tensor t : candidates) {
+            if (t instanceof EagerTensor e && e.device().equals(device)) {
+                return e.backend();
+            }
+        }
+        return ((EagerTensor) Tensor.zeros(1).to(device)).backend();
+    }
+
+    private static List<Object> signature(Tensor[] inputs, Device device) {
+        List<Object> key = new ArrayList<>(inputs.length + 1);
+        key.add(device);
         for (Tensor t : inputs) {
-            if (t instanceof EagerTensor e) {
-                return e.backend();
-            }
+            key.add(new TensorSpec(t.dtype(), t.shape()));
         }
-        for (Tensor t : graph.parameters().values()) {
-            if (t instanceof EagerTensor e) {
-                return e.backend();
-            }
-        }
-        for (Tensor t : graph.constants().values()) {
-            if (t instanceof EagerTensor e) {
-                return e.backend();
-            }
-        }
-        return ((EagerTensor) Tensor.zeros(1)).backend();
-    }
-
-    private static List<TensorSpec> signature(Tensor[] inputs) {
-        TensorSpec[] s = new TensorSpec[inputs.length];
-        for (int i = 0; i < s.length; i++) {
-            s[i] = new TensorSpec(inputs[i].dtype(), inputs[i].shape());
-        }
-        return List.of(s);
+        return key;
     }
 
     private void checkInputs(Tensor[] inputs) {

@@ -2,6 +2,7 @@ package dev.janus.graph;
 
 import dev.janus.AnomalyException;
 import dev.janus.DType;
+import dev.janus.Device;
 import dev.janus.Janus;
 import dev.janus.Tensor;
 import dev.janus.eager.EagerTensor;
@@ -72,7 +73,7 @@ final class PlannedGraph {
         }
         for (Map.Entry<Value, Tensor> e : graph.constants().entrySet()) {
             bound.add(slot(slotOf, specs, e.getKey(), e.getKey().spec()));
-            boundTensorList.add(e.getValue());
+            boundTensorList.add(onThisBackend(e.getValue()));
         }
         this.boundSlots = bound.stream().mapToInt(Integer::intValue).toArray();
         this.boundTensors = boundTensorList.toArray(new Tensor[0]);
@@ -190,6 +191,20 @@ final class PlannedGraph {
             }
         }
         ws.release(bufferOfSlot);
+    }
+
+    /**
+     * Constants belong to the graph, not to the user, so they follow the graph to its device (a CPU scalar
+     * recorded by an optimizer step, for one); parameters and inputs must be there already (GraphDevice).
+     */
+    private Tensor onThisBackend(Tensor t) {
+        if (!(t instanceof EagerTensor e) || e.backend() == backend) {
+            return t;
+        }
+        // NOTE: device index 0: graphs run on one device per kind for now
+        Device device = new Device(backend.deviceKind(), 0);
+        return EagerTensor.wrap(backend.fromHost(e.backend().toHost(e.buffer()), e.dtype(), device),
+                new TensorSpec(e.dtype(), e.shape()), backend, device);
     }
 
     private Buffer bufferOf(Tensor t) {

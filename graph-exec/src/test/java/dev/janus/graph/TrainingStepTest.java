@@ -32,7 +32,7 @@ class TrainingStepTest {
         }
     }
 
-    private static Tensor eagerStep(Mlp m, Optimizer opt, Tensor x, Tensor y) {
+    static Tensor eagerStep(Mlp m, Optimizer opt, Tensor x, Tensor y) {
         opt.zeroGrad();
         Tensor loss = F.crossEntropy(m.forward(x), y);
         loss.backward();

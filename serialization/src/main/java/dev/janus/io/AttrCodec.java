@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.janus.DType;
 import dev.janus.ops.Attrs;
+import dev.janus.ops.CustomOp;
+import dev.janus.ops.CustomOps;
 import dev.janus.ops.Op;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -56,7 +58,9 @@ final class AttrCodec {
         /** {@code ints()} */
         INTS(Type.INTS),
         /** {@code longs()} */
-        LONGS(Type.LONGS);
+        LONGS(Type.LONGS),
+        /** {@code s()} */
+        STRING(Type.STRING);
 
         final List<Type> accepts;
 
@@ -93,13 +97,45 @@ final class AttrCodec {
             case FFT -> Map.of("axis", Want.INTEGER, "inverse", Want.BOOL);
             case IRFFT -> Map.of("axis", Want.INTEGER, "n", Want.INTEGER);
             case IF, LOOP, FUSED -> Map.of();
+            case CUSTOM -> throw new IllegalArgumentException("a custom op's table comes from its registration");
         };
+    }
+
+    /** A custom op's table: its name attribute, then the attributes it was registered with. */
+    static Map<String, Want> schema(CustomOp op) {
+        Map<String, Want> m = new LinkedHashMap<>();
+        m.put(CustomOp.NAME_ATTR, Want.STRING);
+        op.attributes().forEach((name, type) -> m.put(name, switch (type) {
+            case INT, LONG -> Want.INTEGER;
+            case FLOAT -> Want.REAL;
+            case BOOL -> Want.BOOL;
+            case STRING -> Want.STRING;
+            case INTS -> Want.INTS;
+            case LONGS -> Want.LONGS;
+            case DTYPE -> Want.DTYPE;
+        }));
+        return m;
+    }
+
+    /**
+     * The registered op a custom node's attributes in graph.json name. NOTE: an archive does not carry the
+     * op's code, so loading needs the same registration in this JVM; the check is here, before anything runs.
+     */
+    private static CustomOp registered(JsonNode node, String where) throws ModelFormatException {
+        JsonNode name = node == null ? null : node.path(CustomOp.NAME_ATTR).get("value");
+        if (name == null || !name.isTextual()) {
+            throw new ModelFormatException(where + ": a custom node needs the string attribute '" + CustomOp.NAME_ATTR
+                    + "' naming its op");
+        }
+        return CustomOps.find(name.textValue()).orElseThrow(() -> new ModelFormatException("archive uses custom op '"
+                + name.textValue() + "', which is not registered in this JVM; register it (CustomOp.define(...)"
+                + ".register()) before loading (" + where + ")"));
     }
 
     /** The attributes as graph.json writes them; throws {@link IllegalArgumentException} for what cannot be read back. */
     static ObjectNode encode(Op op, Attrs attrs, String where) {
         ObjectNode out = JsonNodeFactory.instance.objectNode();
-        Map<String, Want> schema = schema(op);
+        Map<String, Want> schema = op == Op.CUSTOM ? schema(CustomOps.of(attrs)) : schema(op);
         for (Map.Entry<String, Object> e : attrs.asMap().entrySet()) {
             Type type = typeOf(e.getValue());
             Want want = schema.get(e.getKey());
@@ -178,7 +214,8 @@ final class AttrCodec {
 
     /** Reads {@code node}'s attributes, checked against the op's table. {@code where} names the node. */
     static Attrs decode(Op op, JsonNode node, String where) throws ModelFormatException {
-        Map<String, Want> schema = schema(op);
+        CustomOp custom = op == Op.CUSTOM ? registered(node, where) : null;
+        Map<String, Want> schema = custom != null ? schema(custom) : schema(op);
         if (node == null || node.isNull()) {
             node = JsonNodeFactory.instance.objectNode();
         }
@@ -206,7 +243,15 @@ final class AttrCodec {
             pairs.add(k);
             pairs.add(v);
         });
-        return Attrs.of(pairs.toArray());
+        Attrs attrs = Attrs.of(pairs.toArray());
+        if (custom == null) {
+            return attrs;
+        }
+        try {
+            return custom.nodeAttrs(attrs); // the registered types (an int in the file for a FLOAT becomes a double)
+        } catch (IllegalArgumentException e) {
+            throw new ModelFormatException(where + ": " + e.getMessage(), e);
+        }
     }
 
     private static Object decodeOne(Want want, JsonNode a, String at) throws ModelFormatException {

@@ -110,6 +110,11 @@ final class OnnxExportOps {
             case RFFT -> rfft(x, n, a, in, out);
             case IRFFT -> irfft(x, n, a, in, out);
             case IF, LOOP, FUSED -> throw new IllegalStateException("control op '" + n.op().opName() + "' is written by the exporter");
+            // NOTE: refused rather than written in a custom domain: no ONNX runtime could run it without the
+            // user's kernel, and a file that loads but cannot run is worse than a clear refusal
+            case CUSTOM -> throw new NotExportable("custom op '" + a.s(dev.janus.ops.CustomOp.NAME_ATTR) + "' has no ONNX "
+                    + "operator; ONNX export of custom ops is not supported (save a model archive, or write the op with "
+                    + "Tensor methods)");
         }
     }
 

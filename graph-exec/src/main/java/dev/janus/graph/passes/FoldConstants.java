@@ -6,6 +6,7 @@ import dev.janus.graph.Graph;
 import dev.janus.graph.GraphRewriter;
 import dev.janus.graph.Node;
 import dev.janus.ops.Dispatch;
+import dev.janus.ops.Op;
 
 /**
  * Evaluates, once, every node whose inputs are all constants, and makes its output a constant. The value
@@ -37,7 +38,7 @@ import dev.janus.ops.Dispatch;
  * say) is kept unfolded, so the failure surfaces when the graph runs, naming the node's source line. An output
  * that folds is returned by the executor as this one constant tensor on every run (it does not copy), so a
  * caller must not assign into it. Folding assumes every op is pure and deterministic, which holds for all
- * current primitives (none is random).
+ * current primitives (none is random). {@link Op#CUSTOM} nodes are never folded (their kernels are user code).
  */
 public final class FoldConstants implements Pass {
     /** The default largest result, in elements, that is folded: 2^20. */
@@ -78,7 +79,9 @@ public final class FoldConstants implements Pass {
 
     /** The value of {@code n} when all its inputs are constants and the result is small enough, else null. */
     private Tensor fold(GraphRewriter r, Node n) {
-        if (n.output().spec().shape().numel() > maxElements) {
+        // NOTE: custom ops are never folded: their kernels are user code (maybe costly, maybe impure), and a
+        // folded node would vanish from archives and from the graph the user inspects
+        if (n.op() == Op.CUSTOM || n.output().spec().shape().numel() > maxElements) {
             return null;
         }
         Tensor[] args = new Tensor[n.inputs().size()];

@@ -157,6 +157,7 @@ public final class CpuBackend implements Backend {
             case FFT, RFFT, IRFFT -> fft(op, a, x, specs[0], out);
             case IF, LOOP, FUSED -> throw new IllegalArgumentException("op '" + op.opName()
                     + "' is a graph control op: the graph executor runs it, not a backend");
+            case CUSTOM -> CustomKernels.run(a, inputs, specs, out);
         };
     }
 

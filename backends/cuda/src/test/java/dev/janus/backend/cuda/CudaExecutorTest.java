@@ -146,6 +146,20 @@ class CudaExecutorTest {
     }
 
     @Test
+    void release_lastReference_givesTheBlockBackAndRefusesUse() {
+        CudaBuffer b = gpu.memory().fromHost(new float[1000], DType.FLOAT32);
+        b.retain();
+        b.retain();
+        b.release();
+        assertEquals(4096, gpu.memory().allocator().memoryStats().allocatedBytes());
+        b.release();
+        assertEquals(0, gpu.memory().allocator().memoryStats().allocatedBytes());
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, b::address);
+        assertTrue(e.getMessage().contains("use after free"), e.getMessage());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, b::release);
+    }
+
+    @Test
     void hasNonFinite_readsTheBuffer() {
         assertTrue(gpu.hasNonFinite(gpu.memory().fromHost(new float[] {1, Float.POSITIVE_INFINITY}, DType.FLOAT32)));
         assertEquals(false, gpu.hasNonFinite(gpu.memory().fromHost(new double[] {1, 2}, DType.FLOAT64)));
