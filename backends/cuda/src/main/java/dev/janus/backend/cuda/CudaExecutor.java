@@ -2,6 +2,7 @@ package dev.janus.backend.cuda;
 
 import dev.janus.DType;
 import dev.janus.backend.cuda.kernels.CudaKernels;
+import dev.janus.backend.cuda.kernels.Epilogue;
 import dev.janus.backend.cuda.kernels.KernelSource;
 import dev.janus.backend.cuda.kernels.KernelSpec;
 import dev.janus.backend.cuda.kernels.ReduceSpec;
@@ -75,10 +76,10 @@ final class CudaExecutor {
         return Path.HOST_FALLBACK;
     }
 
-    /** A fused kernel for the program, or null (a GEMM epilogue, or a step without CUDA code) to run it step by step. */
+    /** A fused kernel for the program, or null (a step without CUDA code) to run it step by step. */
     FusedKernel compile(ElementwiseProgram program) {
         if (program.startsWithMatmul()) {
-            return null; // NOTE: the caller then runs the matmul through cuBLAS and the epilogue ops as kernels
+            return compileEpilogue(program);
         }
         KernelSpec spec;
         try {
@@ -88,6 +89,44 @@ final class CudaExecutor {
         }
         KernelSource source = CudaKernels.source(spec);
         return (inputs, out) -> launch(source, spec, inputs, (CudaBuffer) out);
+    }
+
+    /**
+     * A GEMM epilogue: cuBLAS writes the product into a scratch buffer, then one kernel applies the elementwise steps
+     * reading it; null when the product or a step cannot run here (the caller then runs the steps one by one).
+     */
+    private FusedKernel compileEpilogue(ElementwiseProgram p) {
+        ElementwiseProgram.Step mm = p.steps().get(0);
+        GemmPlan plan = GemmPlan.of(p.inputShapes().get(mm.arg(0)), p.inputShapes().get(mm.arg(1)), mm.attrs().b("transA"),
+                mm.attrs().b("transB"));
+        Epilogue epilogue;
+        try {
+            epilogue = p.dtype().isFloating() && plan != null && plan.k() > 0 ? Epilogue.of(p) : null;
+        } catch (UnsupportedKernelException e) {
+            epilogue = null;
+        }
+        if (epilogue == null) {
+            return null;
+        }
+        Epilogue e = epilogue;
+        KernelSource source = CudaKernels.source(e.spec());
+        int[] kept = e.inputs();
+        return (inputs, out) -> {
+            CudaBuffer product = memory.allocateUninitialized(p.dtype(), p.outShape().numel());
+            product.retain();
+            try {
+                gemm.gemm(p.dtype(), plan, ((CudaBuffer) inputs[mm.arg(0)]).address(), ((CudaBuffer) inputs[mm.arg(1)]).address(),
+                        product.address());
+                Buffer[] args = new Buffer[kept.length + 1];
+                for (int i = 0; i < kept.length; i++) {
+                    args[i] = inputs[kept[i]];
+                }
+                args[kept.length] = product;
+                launch(source, e.spec(), args, (CudaBuffer) out);
+            } finally {
+                product.release(); // NOTE: stream-ordered: the next user of this block runs after the kernel
+            }
+        };
     }
 
     private static KernelSpec elementwiseSpec(Op op, Attrs attrs, TensorSpec[] specs, TensorSpec outSpec) {

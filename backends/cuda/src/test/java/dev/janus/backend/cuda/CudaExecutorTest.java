@@ -114,7 +114,7 @@ class CudaExecutorTest {
     }
 
     @Test
-    void compile_fusedProgram_isOneLaunch_andGemmEpilogueIsDeclined() {
+    void compile_fusedProgram_isOneLaunch() {
         var p = new ElementwiseProgram(DType.FLOAT32, Shape.of(4, 5), List.of(Shape.of(4, 5), Shape.of(5)),
                 List.of(Step.of(Op.ADD, 0, 1), Step.of(Op.RELU, 2)));
         var k = gpu.compile(p);
@@ -122,9 +122,34 @@ class CudaExecutorTest {
         k.run(new Buffer[] {gpu.memory().fromHost(new float[20], DType.FLOAT32), gpu.memory().fromHost(new float[5], DType.FLOAT32)},
                 gpu.memory().allocateUninitialized(DType.FLOAT32, 20));
         assertEquals(1, device.launches.size());
-        var epilogue = new ElementwiseProgram(DType.FLOAT32, Shape.of(2, 4), List.of(Shape.of(2, 3), Shape.of(4, 3)),
-                List.of(Step.of(Op.MATMUL, Attrs.of("transA", false, "transB", true), 0, 1), Step.of(Op.RELU, 2)));
-        assertNull(gpu.compile(epilogue));
+    }
+
+    @Test
+    void compile_gemmEpilogue_isOneGemmIntoScratchThenOneKernelReadingIt() {
+        var p = new ElementwiseProgram(DType.FLOAT32, Shape.of(2, 4), List.of(Shape.of(2, 3), Shape.of(4, 3), Shape.of(4)),
+                List.of(Step.of(Op.MATMUL, Attrs.of("transA", false, "transB", true), 0, 1), Step.of(Op.ADD, 3, 2),
+                        Step.of(Op.RELU, 4)));
+        var k = gpu.compile(p);
+        assertNotNull(k);
+        CudaBuffer x = gpu.memory().fromHost(new float[] {1, 2, 3, 4, 5, 6}, DType.FLOAT32);
+        CudaBuffer w = gpu.memory().fromHost(new float[12], DType.FLOAT32);
+        CudaBuffer b = gpu.memory().fromHost(new float[4], DType.FLOAT32);
+        CudaBuffer out = gpu.memory().allocateUninitialized(DType.FLOAT32, 8);
+        long before = gpu.memory().allocator().memoryStats().allocatedBytes();
+        k.run(new Buffer[] {x, w, b}, out);
+        assertEquals(1, device.gemmCalls);
+        FakeDevice.Launch l = device.launches.get(0);
+        assertEquals(3, l.pointers().length, "out, the bias, the product: x and w only feed the matmul");
+        assertEquals(out.address(), l.pointers()[0]);
+        assertEquals(b.address(), l.pointers()[1]);
+        assertEquals(before, gpu.memory().allocator().memoryStats().allocatedBytes(), "the scratch product is given back");
+    }
+
+    @Test
+    void compile_gemmEpilogueOnIntegers_isDeclined() {
+        var p = new ElementwiseProgram(DType.INT64, Shape.of(2, 4), List.of(Shape.of(2, 3), Shape.of(3, 4)),
+                List.of(Step.of(Op.MATMUL, Attrs.of("transA", false, "transB", false), 0, 1), Step.of(Op.RELU, 2)));
+        assertNull(gpu.compile(p));
     }
 
     @Test

@@ -139,7 +139,7 @@ public record KernelSpec(List<DType> inputTypes, List<Shape> inputShapes, Shape 
         return steps.get(steps.size() - 1).type();
     }
 
-    private void checkSupported() {
+    void checkSupported() {
         for (int k = 0; k < steps.size(); k++) {
             TypedStep s = steps.get(k);
             DType[] argTypes = new DType[s.arity()];

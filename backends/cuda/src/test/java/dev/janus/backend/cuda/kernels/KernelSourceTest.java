@@ -56,7 +56,18 @@ class KernelSourceTest {
     }
 
     @Test
-    void fromProgram_gemmEpilogue_isRefused() {
+    void epilogue_biasRelu_readsTheBiasAndTheProductOnly() {
+        var p = new ElementwiseProgram(DType.FLOAT32, Shape.of(64, 512), List.of(Shape.of(64, 784), Shape.of(512, 784),
+                Shape.of(512)), List.of(Step.of(Op.MATMUL, Attrs.of("transA", false, "transB", true), 0, 1),
+                Step.of(Op.ADD, 3, 2), Step.of(Op.RELU, 4)));
+        Epilogue e = Epilogue.of(p);
+        assertArrayEquals(new int[] {2}, e.inputs());
+        assertEquals(List.of(Shape.of(512), Shape.of(64, 512)), e.spec().inputShapes());
+        assertEquals("[add:f32[1, 0], relu:f32[2]]", e.spec().steps().toString());
+    }
+
+    @Test
+    void fromProgram_gemmEpilogue_isRefusedAsAPlainProgram() {
         var p = new ElementwiseProgram(DType.FLOAT32, Shape.of(2, 4), List.of(Shape.of(2, 3), Shape.of(4, 3)),
                 List.of(Step.of(Op.MATMUL, Attrs.of("transA", false, "transB", true), 0, 1), Step.of(Op.RELU, 2)));
         assertThrows(UnsupportedKernelException.class, () -> KernelSpec.fromProgram(p));
