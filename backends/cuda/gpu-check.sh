@@ -1,31 +1,40 @@
 #!/usr/bin/env bash
-# Runs the CUDA test suite on a machine with an NVIDIA GPU but no build tools (and maybe no Java).
-# PREPARED BUT UNVERIFIED: it has not yet run on a GPU machine; see docs/gpu.md.
+# Runs the CUDA test suite and a short benchmark on a machine with an NVIDIA GPU but no build tools (and maybe
+# no Java). See docs/gpu.md for what has and has not run on a GPU.
 #
 #   backends/cuda/gpu-check.sh prepare   # on the build machine, from the repository root: builds
 #                                        # backends/cuda/target/gpu-bundle (jars + a jlink runtime)
 #   backends/cuda/gpu-check.sh run       # on the GPU machine, from the repository root, with the bundle
 #
-# The bundle needs one jar the build does not fetch: JavaCPP's CUDA JNI glue,
-# org.bytedeco:cuda:<cuda.version>:linux-x86_64 (the "-linux-x86_64.jar"). Put it in
-# backends/cuda/target/gpu-bundle/lib/ before copying the bundle; without it every CUDA test skips with
-# "no jnicudart in java.library.path". The CUDA libraries themselves (libcuda.so.1 from the driver,
-# libcudart, cuBLAS, cuDNN 9, NVRTC) are taken from the GPU machine.
+# The bundle holds the test class path (this build's modules as jars, freshly compiled) and JavaCPP's CUDA JNI
+# glue, org.bytedeco:cuda:<cuda.version>:linux-x86_64, resolved through Maven. The CUDA libraries themselves
+# (libcuda.so.1 from the driver, libcudart, cuBLAS, NVRTC) are taken from the GPU machine.
 set -euo pipefail
 
 BUNDLE=backends/cuda/target/gpu-bundle
 
 prepare() {
-    mvn -o -q -B -pl backends/cuda -am test-compile -DskipTests
-    mvn -o -q -B -pl backends/cuda dependency:build-classpath -Dmdep.includeScope=test \
-        -Dmdep.outputFile=target/cp.txt
+    local cp_file="$PWD/backends/cuda/target/cp.txt"
+    # one invocation, so the reactor's modules resolve to their freshly compiled classes, not to older jars
+    # that a past `mvn install` may have left in the local repository
+    mvn -o -q -B -pl backends/cuda -am test-compile dependency:build-classpath -DskipTests \
+        -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file"
     rm -rf "$BUNDLE"
     mkdir -p "$BUNDLE/lib"
-    tr ':' '\n' < backends/cuda/target/cp.txt | grep '\.jar$' | while read -r jar; do cp "$jar" "$BUNDLE/lib/"; done
-    # the class path names the api jar when a verify packaged it, else api/target/classes
-    ls "$BUNDLE"/lib/janus-api-*.jar >/dev/null 2>&1 || (cd api/target/classes && jar cf "../../../$BUNDLE/lib/janus-api.jar" .)
+    tr ":" "\n" < "$cp_file" | while read -r entry || [ -n "$entry" ]; do
+        case "$entry" in
+            # native jars for other platforms are dead weight on a linux-x86_64 GPU machine
+            *-android-*|*-ios-*|*-macosx-*|*-windows-*|*-linux-arm*|*-linux-ppc64le*|*-linux-x86.jar|*-linux-riscv64*) ;;
+            *.jar) cp "$entry" "$BUNDLE/lib/" ;;
+            */target/classes) (cd "$entry" && jar cf "$OLDPWD/$BUNDLE/lib/janus-$(basename "$(dirname "$(dirname "$entry")")")-classes.jar" .) ;;
+        esac
+    done
     (cd backends/cuda/target/classes && jar cf "../../../../$BUNDLE/lib/janus-backend-cuda.jar" .)
     (cd backends/cuda/target/test-classes && jar cf "../../../../$BUNDLE/lib/janus-backend-cuda-tests.jar" .)
+    local version
+    version=$(sed -n 's:.*<cuda.version>\(.*\)</cuda.version>.*:\1:p' pom.xml)
+    mvn -o -q -B dependency:copy -Dartifact="org.bytedeco:cuda:$version:jar:linux-x86_64" \
+        -DoutputDirectory="$BUNDLE/lib"
     jlink --add-modules java.base,java.logging,java.management,jdk.unsupported,jdk.httpserver,jdk.zipfs \
         --strip-debug --no-header-files --no-man-pages --compress=2 --output "$BUNDLE/jre"
     tar -C backends/cuda/target -czf backends/cuda/target/gpu-bundle.tar.gz gpu-bundle
@@ -33,11 +42,12 @@ prepare() {
 }
 
 # Directories holding CUDA shared libraries: the driver's, a toolkit's, and those of the Python nvidia-*
-# wheels (nvidia/cuda_runtime/lib, nvidia/cublas/lib, nvidia/cudnn/lib, nvidia/cuda_nvrtc/lib, ...).
+# wheels (nvidia/cuda_runtime/lib, nvidia/cublas/lib, nvidia/cuda_nvrtc/lib, ...).
 cuda_lib_dirs() {
     {
         ldconfig -p 2>/dev/null | awk '/libcuda\.so\.1/ {print $NF}' | xargs -r -n1 dirname
         ls -d /usr/local/cuda*/lib64 2>/dev/null || true
+        if [ -n "${CUDA_HOME:-}" ] && [ -d "$CUDA_HOME/lib64" ]; then echo "$CUDA_HOME/lib64"; fi
         find / -xdev -path '*/site-packages/nvidia/*/lib' -type d 2>/dev/null || true
     } | sort -u | paste -sd: -
 }
@@ -51,7 +61,11 @@ run() {
     export LD_LIBRARY_PATH="${dirs}${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
     local java=java
     [ -x "$BUNDLE/jre/bin/java" ] && java="$BUNDLE/jre/bin/java"
-    "$java" -Djava.library.path="$dirs" -cp "$BUNDLE/lib/*" dev.janus.backend.cuda.GpuSuiteMain
+    local status=0
+    # the codegen tests (g++ and nvcc) skip with a reason where those tools are missing
+    timeout 360 "$java" -Djava.library.path="$dirs" -cp "$BUNDLE/lib/*" dev.janus.backend.cuda.GpuSuiteMain || status=$?
+    timeout 90 "$java" -Djava.library.path="$dirs" -cp "$BUNDLE/lib/*" dev.janus.backend.cuda.GpuBenchMain || status=$((status == 0 ? $? : status))
+    return "$status"
 }
 
 case "${1:-}" in

@@ -64,6 +64,23 @@ final class CudaProbe {
     private static String describe(Throwable e) {
         String m = e.getMessage();
         String first = m == null || m.isBlank() ? "" : ": " + m.lines().findFirst().orElse("");
-        return e.getClass().getSimpleName() + first;
+        return e.getClass().getSimpleName() + first + rootCause(e);
+    }
+
+    /**
+     * NOTE: JavaCPP's "no jnicudart in java.library.path" hides the dynamic linker's answer in its cause, e.g.
+     * {@code libcuda.so.1: cannot open shared object file} when the driver is missing; that part is what a reader needs.
+     */
+    private static String rootCause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root == e || root.getMessage() == null) {
+            return "";
+        }
+        String m = root.getMessage().lines().findFirst().orElse("");
+        int library = m.indexOf(".so: ");
+        return " (" + (library >= 0 ? m.substring(library + 5) : m) + ")";
     }
 }

@@ -3,7 +3,10 @@ package dev.janus.backend.cuda;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectPackage;
 
 import java.io.PrintWriter;
+import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.launcher.Launcher;
+import org.junit.platform.launcher.TestExecutionListener;
+import org.junit.platform.launcher.TestIdentifier;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
@@ -21,10 +24,26 @@ public final class GpuSuiteMain {
         Launcher launcher = LauncherFactory.create();
         SummaryGeneratingListener listener = new SummaryGeneratingListener();
         launcher.execute(LauncherDiscoveryRequestBuilder.request()
-                .selectors(selectPackage("dev.janus.backend.cuda")).build(), listener);
+                .selectors(selectPackage("dev.janus.backend.cuda")).build(), listener, new SkipReporter());
         TestExecutionSummary summary = listener.getSummary();
         summary.printTo(new PrintWriter(System.out, true));
         summary.printFailuresTo(new PrintWriter(System.out, true), 20);
         System.exit(summary.getTestsFoundCount() == 0 ? 2 : summary.getTotalFailureCount() == 0 ? 0 : 1);
+    }
+
+    /** Prints each skipped or aborted test with its reason: on the GPU machine a skip must not pass unseen. */
+    private static final class SkipReporter implements TestExecutionListener {
+        @Override
+        public void executionSkipped(TestIdentifier test, String reason) {
+            System.out.println("SKIPPED " + test.getDisplayName() + ": " + reason);
+        }
+
+        @Override
+        public void executionFinished(TestIdentifier test, TestExecutionResult result) {
+            if (result.getStatus() == TestExecutionResult.Status.ABORTED) {
+                System.out.println("ABORTED " + test.getDisplayName() + ": "
+                        + result.getThrowable().map(Throwable::getMessage).orElse("(no reason)"));
+            }
+        }
     }
 }
