@@ -70,13 +70,18 @@ public final class EagerFactory implements TensorFactory {
     /** The backend serving {@code device}, or an error naming the artifact to add. */
     static Backend backend(Device device) {
         return BACKENDS.computeIfAbsent(device.kind(), kind -> {
+            String reason = null;
             for (Backend b : ServiceLoader.load(Backend.class)) {
-                if (b.deviceKind().equals(kind) && b.isAvailable()) {
-                    return b;
+                if (b.deviceKind().equals(kind)) {
+                    if (b.isAvailable()) {
+                        return b;
+                    }
+                    reason = b.unavailableReason();
                 }
             }
-            throw new IllegalStateException("no usable Janus backend for device '" + device + "': add dev.janus:janus-backend-"
-                    + kind + " to the class path" + (kind.equals("cuda") ? " and make sure a GPU and CUDA libraries are present" : ""));
+            throw new IllegalStateException("no usable Janus backend for device '" + device + "': " + (reason != null
+                    ? "the " + kind + " backend is on the class path but unavailable: " + reason
+                    : "add dev.janus:janus-backend-" + kind + " to the class path"));
         });
     }
 
