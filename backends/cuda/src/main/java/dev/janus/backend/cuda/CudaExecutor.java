@@ -2,12 +2,15 @@ package dev.janus.backend.cuda;
 
 import dev.janus.DType;
 import dev.janus.backend.cuda.kernels.CudaKernels;
+import dev.janus.backend.cuda.kernels.CustomKernel;
 import dev.janus.backend.cuda.kernels.Epilogue;
 import dev.janus.backend.cuda.kernels.KernelSource;
 import dev.janus.backend.cuda.kernels.KernelSpec;
 import dev.janus.backend.cuda.kernels.ReduceSpec;
 import dev.janus.backend.cuda.kernels.UnsupportedKernelException;
 import dev.janus.ops.Attrs;
+import dev.janus.ops.CustomOp;
+import dev.janus.ops.CustomOps;
 import dev.janus.ops.Op;
 import dev.janus.ops.TensorSpec;
 import dev.janus.spi.Buffer;
@@ -61,6 +64,9 @@ final class CudaExecutor {
         if (op == Op.MATMUL && matmul(attrs, inputs, specs, outSpec, out)) {
             return Path.GEMM;
         }
+        if (op == Op.CUSTOM && launchCustom(attrs, inputs, specs, outSpec, out)) {
+            return Path.KERNEL;
+        }
         if (op.kind() == Op.Kind.REDUCE) {
             ReduceSpec r = ReduceSpec.of(op, attrs, specs[0], outSpec);
             launcher.launch(CudaKernels.reduction(r), new long[] {out.address(), ((CudaBuffer) inputs[0]).address()},
@@ -74,6 +80,24 @@ final class CudaExecutor {
         }
         fallback.executeInto(op, attrs, inputs, specs, outSpec, out);
         return Path.HOST_FALLBACK;
+    }
+
+    /** A custom op with CUDA source runs it (compiled once, cached by symbol); without, false (host fallback). */
+    private boolean launchCustom(Attrs attrs, Buffer[] inputs, TensorSpec[] specs, TensorSpec outSpec, CudaBuffer out) {
+        CustomOp def = CustomOps.of(attrs);
+        if (def.cudaSource().isEmpty()) {
+            return false;
+        }
+        long[] pointers = new long[1 + inputs.length];
+        long[] numels = new long[inputs.length];
+        pointers[0] = out.address();
+        for (int i = 0; i < inputs.length; i++) {
+            pointers[1 + i] = ((CudaBuffer) inputs[i]).address();
+            numels[i] = specs[i].shape().numel();
+        }
+        launcher.launch(CustomKernel.of(def), pointers,
+                CustomKernel.scalarArgs(def, attrs, outSpec.shape().numel(), numels));
+        return true;
     }
 
     /** A fused kernel for the program, or null (a step without CUDA code) to run it step by step. */

@@ -11,7 +11,10 @@ import dev.janus.DType;
 import dev.janus.Device;
 import dev.janus.Shape;
 import dev.janus.backend.cpu.CpuBackend;
+import dev.janus.backend.cuda.kernels.CustomKernelTest;
 import dev.janus.ops.Attrs;
+import dev.janus.ops.CustomOp;
+import dev.janus.ops.CustomOps;
 import dev.janus.ops.Op;
 import dev.janus.ops.ShapeRules;
 import dev.janus.ops.TensorSpec;
@@ -54,6 +57,38 @@ class CudaExecutorTest {
         FakeDevice.Launch l = device.launches.get(0);
         assertArrayEquals(new long[] {out.address(), xb.address(), bb.address()}, l.pointers());
         assertArrayEquals(new long[] {6, 2, 3, 0, 1}, l.scalars());
+    }
+
+    @Test
+    void customOp_withCudaSource_launchesItWithTheContractsArguments() {
+        TensorSpec x = new TensorSpec(DType.FLOAT32, Shape.of(2, 3));
+        Attrs a = CustomKernelTest.SWISH.nodeAttrs(Attrs.of("beta", 1.5));
+        CudaBuffer xb = gpu.memory().fromHost(new float[6], DType.FLOAT32);
+        CudaBuffer out = gpu.memory().allocateUninitialized(DType.FLOAT32, 6);
+        assertEquals(CudaExecutor.Path.KERNEL, gpu.executeInto(Op.CUSTOM, a, new Buffer[] {xb}, new TensorSpec[] {x}, x, out));
+        FakeDevice.Launch l = device.launches.get(0);
+        assertEquals("test_cuda_swish", l.kernel());
+        assertArrayEquals(new long[] {out.address(), xb.address()}, l.pointers());
+        assertArrayEquals(new long[] {6, 6, Double.doubleToRawLongBits(1.5)}, l.scalars());
+    }
+
+    @Test
+    void customOp_withoutCudaSource_runsItsCpuKernelWithHostCopies() {
+        CustomOp negate = CustomOp.define("test.host-negate").shape((in, at) -> in[0]).cpu((in, o, at) -> {
+            for (int i = 0; i < o.numel(); i++) {
+                o.set(i, -in[0].get(i));
+            }
+        }).notDifferentiable().register();
+        try {
+            TensorSpec x = new TensorSpec(DType.FLOAT32, Shape.of(3));
+            CudaBuffer out = gpu.memory().allocateUninitialized(DType.FLOAT32, 3);
+            assertEquals(CudaExecutor.Path.HOST_FALLBACK, gpu.executeInto(Op.CUSTOM, negate.nodeAttrs(Attrs.NONE),
+                    new Buffer[] {gpu.memory().fromHost(new float[] {1, -2, 3}, DType.FLOAT32)}, new TensorSpec[] {x}, x, out));
+            assertArrayEquals(new float[] {-1, 2, -3}, (float[]) gpu.memory().toHost(out));
+            assertTrue(device.launches.isEmpty());
+        } finally {
+            CustomOps.unregister("test.host-negate");
+        }
     }
 
     @Test
