@@ -65,7 +65,7 @@ public final class CudaRuntimeLoader {
             Loader.load(nvrtc.class);
             return NvrtcCompiler.version();
         } catch (LinkageError e) {
-            throw new CudaException("cannot load NVRTC (libnvrtc, needed to compile kernels): " + firstLine(e));
+            throw new CudaException("cannot load NVRTC (libnvrtc, needed to compile kernels): " + describe(e));
         }
     }
 
@@ -74,12 +74,27 @@ public final class CudaRuntimeLoader {
             Loader.load(cublas.class);
             return new CublasGemm();
         } catch (LinkageError e) {
-            throw new CudaException("cannot load cuBLAS (libcublas, needed for matmul): " + firstLine(e));
+            throw new CudaException("cannot load cuBLAS (libcublas, needed for matmul): " + describe(e));
         }
     }
 
-    private static String firstLine(Throwable e) {
+    /**
+     * The error's first line, then the dynamic linker's answer from its root cause. NOTE: JavaCPP's first line is
+     * "no jninvrtc in java.library.path: ..."; what is missing (e.g. {@code libnvrtc.so.13: cannot open shared
+     * object file}) is only in the cause, as a run with the JNI glue and no libnvrtc showed.
+     */
+    static String describe(Throwable e) {
         String m = e.getMessage();
-        return e.getClass().getSimpleName() + (m == null ? "" : ": " + m.lines().findFirst().orElse(""));
+        String first = e.getClass().getSimpleName() + (m == null ? "" : ": " + m.lines().findFirst().orElse(""));
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root == e || root.getMessage() == null) {
+            return first;
+        }
+        String r = root.getMessage().lines().findFirst().orElse("");
+        int library = r.indexOf(".so: ");
+        return first + " (" + (library >= 0 ? r.substring(library + 5) : r) + ")";
     }
 }
