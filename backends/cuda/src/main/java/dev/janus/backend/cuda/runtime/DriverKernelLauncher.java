@@ -46,21 +46,41 @@ public final class DriverKernelLauncher implements KernelLauncher {
         CudaCalls.check(cudart.cudaSetDevice(device), "cudaSetDevice");
         CUfunc_st function = functions.computeIfAbsent(kernel.name(), k -> load(kernel));
         int blocks = (int) Math.min(MAX_BLOCKS, (n + THREADS - 1) / THREADS);
-        int count = pointers.length + scalars.length;
-        try (PointerPointer<Pointer> params = new PointerPointer<>(count)) {
-            LongPointer[] values = new LongPointer[count];
+        try (KernelParams params = new KernelParams(pointers, scalars)) {
+            CudaCalls.checkDriver(cudart.cuLaunchKernel(function, blocks, 1, 1, THREADS, 1, 1, 0, (CUstream_st) null,
+                    params.array(), (PointerPointer<?>) null), "cuLaunchKernel " + kernel.name());
+        }
+    }
+
+    /**
+     * cuLaunchKernel's {@code kernelParams}, a {@code void**}: entry i points at an 8-byte slot holding argument i
+     * (the pointers, then the {@code long long} scalars), not at the value itself. The slots stay allocated until
+     * {@link #close()}, i.e. until the launch has returned (the driver copies the values during the call).
+     */
+    static final class KernelParams implements AutoCloseable {
+        private final PointerPointer<Pointer> array;
+        private final LongPointer[] slots;
+
+        KernelParams(long[] pointers, long[] scalars) {
+            int count = pointers.length + scalars.length;
+            array = new PointerPointer<>(count);
+            slots = new LongPointer[count];
             for (int i = 0; i < count; i++) {
-                values[i] = new LongPointer(1).put(i < pointers.length ? pointers[i] : scalars[i - pointers.length]);
-                params.put(i, values[i]);
+                slots[i] = new LongPointer(1).put(i < pointers.length ? pointers[i] : scalars[i - pointers.length]);
+                array.put(i, slots[i]);
             }
-            try {
-                CudaCalls.checkDriver(cudart.cuLaunchKernel(function, blocks, 1, 1, THREADS, 1, 1, 0, (CUstream_st) null,
-                        params, (PointerPointer<?>) null), "cuLaunchKernel " + kernel.name());
-            } finally {
-                for (LongPointer v : values) {
-                    v.close();
-                }
+        }
+
+        PointerPointer<Pointer> array() {
+            return array;
+        }
+
+        @Override
+        public void close() {
+            for (LongPointer slot : slots) {
+                slot.close();
             }
+            array.close();
         }
     }
 
