@@ -42,14 +42,36 @@ prepare() {
 }
 
 # Directories holding CUDA shared libraries: the driver's, a toolkit's, and those of the Python nvidia-*
-# wheels (nvidia/cuda_runtime/lib, nvidia/cublas/lib, nvidia/cuda_nvrtc/lib, ...).
+# wheels: CUDA 12 wheels use nvidia/<package>/lib (cuda_nvrtc, cublas, ...), CUDA 13 wheels one nvidia/cu13/lib.
+# NOTE: pip into a system Python (Debian, Ubuntu) installs into dist-packages, a venv or conda into
+# site-packages; wheels on another file system than / are found by asking python3 where its nvidia package is.
 cuda_lib_dirs() {
     {
         ldconfig -p 2>/dev/null | awk '/libcuda\.so\.1/ {print $NF}' | xargs -r -n1 dirname
         ls -d /usr/local/cuda*/lib64 2>/dev/null || true
         if [ -n "${CUDA_HOME:-}" ] && [ -d "$CUDA_HOME/lib64" ]; then echo "$CUDA_HOME/lib64"; fi
-        find / -xdev -path '*/site-packages/nvidia/*/lib' -type d 2>/dev/null || true
+        find / -xdev \( -path '*/site-packages/nvidia/*/lib' -o -path '*/dist-packages/nvidia/*/lib' \) -type d \
+            2>/dev/null || true
+        if command -v python3 >/dev/null 2>&1; then
+            python3 -c 'import os, nvidia
+for p in nvidia.__path__:
+    for d in sorted(os.listdir(p)):
+        if os.path.isdir(os.path.join(p, d, "lib")): print(os.path.join(p, d, "lib"))' 2>/dev/null || true
+        fi
     } | sort -u | paste -sd: -
+}
+
+# Where each library the JNI glue of the CUDA 13 preset needs was found, so a missing one shows before Java runs.
+report_libs() {
+    local dirs=$1 lib found d
+    for lib in libcuda.so.1 libcudart.so.13 libnvrtc.so.13 'libnvrtc-builtins.so.13.*' libcublas.so.13 libcublasLt.so.13; do
+        found=""
+        for d in ${dirs//:/ }; do
+            # shellcheck disable=SC2086 # the builtins' name is a pattern
+            found=$(ls $d/$lib 2>/dev/null | head -1) && [ -n "$found" ] && break
+        done
+        echo "  $lib: ${found:-NOT FOUND}"
+    done
 }
 
 run() {
@@ -58,6 +80,7 @@ run() {
     local dirs
     dirs=$(cuda_lib_dirs)
     echo "CUDA library directories: ${dirs:-none found}"
+    report_libs "$dirs"
     export LD_LIBRARY_PATH="${dirs}${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
     local java=java
     [ -x "$BUNDLE/jre/bin/java" ] && java="$BUNDLE/jre/bin/java"
