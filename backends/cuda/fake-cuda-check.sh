@@ -5,17 +5,21 @@
 # JavaCPP call is marshalled, on a machine without a GPU. Needs gcc and nvcc; see docs/gpu.md.
 #
 #   backends/cuda/fake-cuda-check.sh     # from the repository root
+#
+# Maven runs offline (-o) unless JANUS_MVN_OFFLINE says otherwise: CI sets it empty, so a fresh machine may fetch
+# the JNI glue jar and the dependency plugin.
 set -euo pipefail
+offline=${JANUS_MVN_OFFLINE--o}
 
 OUT=backends/cuda/target/fake-cuda
 rm -rf "$OUT"
 mkdir -p "$OUT/lib" "$OUT/work"
 cp_file="$PWD/$OUT/cp.txt"
 # one invocation, so the reactor's modules resolve to their freshly compiled classes (as in gpu-check.sh)
-mvn -o -q -B -pl backends/cuda -am test-compile dependency:build-classpath -DskipTests \
+mvn $offline -q -B -pl backends/cuda -am test-compile dependency:build-classpath -DskipTests \
     -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file"
 version=$(sed -n 's:.*<cuda.version>\(.*\)</cuda.version>.*:\1:p' pom.xml)
-mvn -o -q -B dependency:copy -Dartifact="org.bytedeco:cuda:$version:jar:linux-x86_64" -DoutputDirectory="$OUT"
+mvn $offline -q -B dependency:copy -Dartifact="org.bytedeco:cuda:$version:jar:linux-x86_64" -DoutputDirectory="$OUT"
 
 src=backends/cuda/src/test/fake-cuda
 # the JNI glue asks for versioned symbols (cudaMalloc@libcudart.so.13, ...): each fake defines its soname's version
