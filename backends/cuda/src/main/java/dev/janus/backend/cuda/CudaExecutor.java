@@ -19,7 +19,7 @@ import dev.janus.spi.FusedKernel;
 
 /**
  * Where each op runs on the GPU: elementwise ops and reductions as generated kernels, matmul through {@link Gemm} when one strided
- * call expresses it, reshape and stop-gradient as the input buffer itself, everything else through
+ * call expresses it, convolutions and max pooling through {@link WindowOps} (im2col kernels and the GEMM), reshape and stop-gradient as the input buffer itself, everything else through
  * {@link HostFallback}. It sees the device only through its interfaces, so its decisions are tested with fakes.
  */
 final class CudaExecutor {
@@ -30,12 +30,14 @@ final class CudaExecutor {
     private final KernelLauncher launcher;
     private final Gemm gemm;
     private final HostFallback fallback;
+    private final WindowOps windows;
 
     CudaExecutor(CudaMemoryOps memory, KernelLauncher launcher, Gemm gemm) {
         this.memory = memory;
         this.launcher = launcher;
         this.gemm = gemm;
         this.fallback = new HostFallback(memory);
+        this.windows = new WindowOps(memory, launcher, gemm);
     }
 
     CudaMemoryOps memory() {
@@ -71,6 +73,9 @@ final class CudaExecutor {
             ReduceSpec r = ReduceSpec.of(op, attrs, specs[0], outSpec);
             launcher.launch(CudaKernels.reduction(r), new long[] {out.address(), ((CudaBuffer) inputs[0]).address()},
                     r.scalarArgs());
+            return Path.KERNEL;
+        }
+        if (op.kind() == Op.Kind.NN && windows.run(op, attrs, inputs, specs, outSpec, out)) {
             return Path.KERNEL;
         }
         KernelSpec spec = elementwiseSpec(op, attrs, specs, outSpec);
