@@ -43,7 +43,7 @@ class WindowOpsTest {
 
     @TestFactory
     Stream<DynamicTest> everyWindowOp_onTheDevicePath_matchesCpu() throws Exception {
-        Assumptions.assumeTrue(gxxAvailable(), "g++ is not on PATH: the kernels cannot run on the host");
+        Assumptions.assumeTrue(HostKernelProcessCheck.gxx(), "g++ is not on PATH: the kernels cannot run on the host");
         List<Case> cases = cases();
         List<Object> got = HostRunDevice.run(work, 64 << 20, device -> {
             CudaExecutor gpu = device.executor();
@@ -247,19 +247,6 @@ class WindowOpsTest {
             } else if (Math.abs(w - g) > tol * (1 + Math.abs(w))) {
                 assertEquals(w, g, name + " element " + i + ": off by " + Math.abs(w - g));
             }
-        }
-    }
-
-    private static boolean gxxAvailable() {
-        try {
-            Process p = new ProcessBuilder("g++", "--version").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor() == 0;
-        } catch (java.io.IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 }
