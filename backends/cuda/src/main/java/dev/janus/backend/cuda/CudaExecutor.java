@@ -18,7 +18,7 @@ import dev.janus.spi.ElementwiseProgram;
 import dev.janus.spi.FusedKernel;
 
 /**
- * Where each op runs on the GPU: elementwise ops and reductions as generated kernels, matmul through {@link Gemm} when one strided
+ * Where each op runs on the GPU: elementwise ops, expand and reductions as generated kernels, matmul through {@link Gemm} when one strided
  * call expresses it, convolutions and max pooling through {@link WindowOps} (im2col kernels and the GEMM), reshape and stop-gradient as the input buffer itself, everything else through
  * {@link HostFallback}. It sees the device only through its interfaces, so its decisions are tested with fakes.
  */
@@ -159,6 +159,9 @@ final class CudaExecutor {
     }
 
     private static KernelSpec elementwiseSpec(Op op, Attrs attrs, TensorSpec[] specs, TensorSpec outSpec) {
+        if (op == Op.EXPAND) {
+            return KernelSpec.broadcastCopy(specs[0].dtype(), specs[0].shape(), outSpec.shape());
+        }
         Op.Kind kind = op.kind();
         if (kind != Op.Kind.UNARY && kind != Op.Kind.BINARY && kind != Op.Kind.TERNARY) {
             return null;
