@@ -19,7 +19,8 @@ import dev.janus.spi.FusedKernel;
 
 /**
  * Where each op runs on the GPU: elementwise ops, expand and reductions as generated kernels, matmul through {@link Gemm} when one strided
- * call expresses it, convolutions and max pooling through {@link WindowOps} (im2col kernels and the GEMM), reshape and stop-gradient as the input buffer itself, everything else through
+ * call expresses it, convolutions and max pooling through {@link WindowOps} (im2col kernels and the GEMM), gather and scatter-add
+ * through {@link IndexOps}, reshape and stop-gradient as the input buffer itself, everything else through
  * {@link HostFallback}. It sees the device only through its interfaces, so its decisions are tested with fakes.
  */
 final class CudaExecutor {
@@ -31,6 +32,7 @@ final class CudaExecutor {
     private final Gemm gemm;
     private final HostFallback fallback;
     private final WindowOps windows;
+    private final IndexOps indexing;
 
     CudaExecutor(CudaMemoryOps memory, KernelLauncher launcher, Gemm gemm) {
         this.memory = memory;
@@ -38,6 +40,7 @@ final class CudaExecutor {
         this.gemm = gemm;
         this.fallback = new HostFallback(memory);
         this.windows = new WindowOps(memory, launcher, gemm);
+        this.indexing = new IndexOps(memory, launcher);
     }
 
     CudaMemoryOps memory() {
@@ -76,6 +79,9 @@ final class CudaExecutor {
             return Path.KERNEL;
         }
         if (op.kind() == Op.Kind.NN && windows.run(op, attrs, inputs, specs, outSpec, out)) {
+            return Path.KERNEL;
+        }
+        if ((op == Op.GATHER || op == Op.SCATTER_ADD) && indexing.run(op, attrs, inputs, specs, outSpec, out)) {
             return Path.KERNEL;
         }
         KernelSpec spec = elementwiseSpec(op, attrs, specs, outSpec);

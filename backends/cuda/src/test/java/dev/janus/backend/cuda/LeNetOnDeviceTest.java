@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
 /**
  * LeNet's forward and backward (conv 1→6 5×5 padded, pool 2, conv 6→16 5×5, pool 2, 400-120-84-10, cross-entropy,
  * batch 16) through the eager engine on the CUDA executor over a {@link FakeDevice} whose kernels run (g++, host
- * shim; {@link HostRunDevice}): no convolution or pooling op takes the host fallback, and the loss and every
- * parameter gradient match the CPU backend within float rounding.
+ * shim; {@link HostRunDevice}): no op takes the host fallback (convolutions, pooling, cross-entropy's gather and
+ * scatter-add, expand included), and the loss and every parameter gradient match the CPU backend within float
+ * rounding.
  */
 class LeNetOnDeviceTest {
     private static final Logger LOG = LoggerFactory.getLogger(LeNetOnDeviceTest.class);
@@ -35,7 +36,7 @@ class LeNetOnDeviceTest {
     Path work;
 
     @Test
-    void lenetTrainingStep_onTheDevicePath_skipsTheHostFallbackForConvAndPoolAndMatchesCpu() throws Exception {
+    void lenetTrainingStep_onTheDevicePath_neverTakesTheHostFallbackAndMatchesCpu() throws Exception {
         Assumptions.assumeTrue(HostKernelProcessCheck.gxx(), "g++ is not on PATH: the kernels cannot run on the host");
         Random r = new Random(5);
         List<float[]> params = new ArrayList<>();
@@ -61,6 +62,7 @@ class LeNetOnDeviceTest {
         for (Op op : List.of(Op.CONV2D, Op.CONV2D_WEIGHT_GRAD, Op.CONV_TRANSPOSE2D, Op.MAX_POOL2D, Op.MAX_POOL2D_GRAD)) {
             assertTrue(!fallback.contains(op), op + " took the host fallback; all of them: " + fallback);
         }
+        assertTrue(fallback.isEmpty(), "ops of the training step still on the host: " + fallback);
         assertEquals(want.size(), got.size());
         String[] names = {"loss", "conv1.w", "conv1.b", "conv2.w", "conv2.b", "fc1.w", "fc1.b", "fc2.w", "fc2.b", "fc3.w",
             "fc3.b"};

@@ -63,6 +63,16 @@ public final class CudaKernels {
         });
     }
 
+    /** The GATHER ({@code gather}) or SCATTER_ADD kernel for these dtypes and rank, generated once. */
+    public static IndexKernel index(boolean gather, DType value, DType index, int rank) {
+        String key = (gather ? "gather " : "scatter_add ") + value + " by " + index + " rank " + rank;
+        return (IndexKernel) SOURCES.computeIfAbsent(key, text -> {
+            String name = (gather ? "janus_gather_" : "janus_scatter_add_") + hash(text);
+            return new IndexKernel(name, gather ? IndexWriter.gather(value, index, rank, name)
+                    : IndexWriter.scatterAdd(value, index, rank, name), gather);
+        });
+    }
+
     /** Number of distinct kernel structures generated so far. */
     public static int cachedCount() {
         return SOURCES.size();
