@@ -38,22 +38,13 @@ class LeNetOnDeviceTest {
     @Test
     void lenetTrainingStep_onTheDevicePath_neverTakesTheHostFallbackAndMatchesCpu() throws Exception {
         Assumptions.assumeTrue(HostKernelProcessCheck.gxx(), "g++ is not on PATH: the kernels cannot run on the host");
-        Random r = new Random(5);
-        List<float[]> params = new ArrayList<>();
-        for (long[] shape : PARAMS) {
-            params.add(randoms(r, numel(shape), 1 / Math.sqrt(numel(shape) / shape[0])));
-        }
-        float[] images = randoms(r, BATCH * 28 * 28, 1);
-        long[] labels = new long[BATCH];
-        for (int i = 0; i < BATCH; i++) {
-            labels[i] = r.nextInt(10);
-        }
-        List<float[]> want = step(Device.CPU, params, images, labels);
+        Inputs in = Inputs.random();
+        List<float[]> want = step(Device.CPU, in);
         Set<Op> fallback = EnumSet.noneOf(Op.class);
         List<float[]> got = HostRunDevice.run(work, 256 << 20, device -> {
             CudaExecutor gpu = device.executor();
             FakeCudaBackend.use(gpu);
-            List<float[]> result = step(FakeCudaBackend.DEVICE, params, images, labels);
+            List<float[]> result = step(FakeCudaBackend.DEVICE, in);
             fallback.clear();
             fallback.addAll(gpu.fallback().opsSeen());
             return result;
@@ -63,6 +54,10 @@ class LeNetOnDeviceTest {
             assertTrue(!fallback.contains(op), op + " took the host fallback; all of them: " + fallback);
         }
         assertTrue(fallback.isEmpty(), "ops of the training step still on the host: " + fallback);
+        compare(want, got);
+    }
+
+    private static void compare(List<float[]> want, List<float[]> got) {
         assertEquals(want.size(), got.size());
         String[] names = {"loss", "conv1.w", "conv1.b", "conv2.w", "conv2.b", "fc1.w", "fc1.b", "fc2.w", "fc2.b", "fc3.w",
             "fc3.b"};
@@ -81,19 +76,43 @@ class LeNetOnDeviceTest {
         }
     }
 
+    /** The same step on a real GPU (NVRTC, cuBLAS) against the CPU, for gpu-check.sh; skips without one. */
+    @Test
+    void lenetTrainingStep_onTheGpu_matchesCpu() {
+        Gpu.require();
+        Inputs in = Inputs.random();
+        compare(step(Device.CPU, in), step(Gpu.CUDA, in));
+    }
+
+    /** The parameters (scaled like PyTorch's default initialization), images and labels of one step. */
+    private record Inputs(List<float[]> params, float[] images, long[] labels) {
+        static Inputs random() {
+            Random r = new Random(5);
+            List<float[]> params = new ArrayList<>();
+            for (long[] shape : PARAMS) {
+                params.add(randoms(r, numel(shape), 1 / Math.sqrt(numel(shape) / shape[0])));
+            }
+            long[] labels = new long[BATCH];
+            for (int i = 0; i < BATCH; i++) {
+                labels[i] = r.nextInt(10);
+            }
+            return new Inputs(params, randoms(r, BATCH * 28 * 28, 1), labels);
+        }
+    }
+
     /** One LeNet forward and backward on {@code device}: the loss, then each parameter's gradient. */
-    private static List<float[]> step(Device device, List<float[]> values, float[] images, long[] labels) {
+    private static List<float[]> step(Device device, Inputs in) {
         List<Tensor> p = new ArrayList<>();
         for (int i = 0; i < PARAMS.length; i++) {
-            p.add(Tensor.of(values.get(i), PARAMS[i]).to(device).requiresGrad(true));
+            p.add(Tensor.of(in.params().get(i), PARAMS[i]).to(device).requiresGrad(true));
         }
-        Tensor x = Tensor.of(images, BATCH, 1, 28, 28).to(device);
+        Tensor x = Tensor.of(in.images(), BATCH, 1, 28, 28).to(device);
         Tensor h = F.maxPool2d(F.conv2d(x, p.get(0), p.get(1), 1, 2).relu(), 2);
         h = F.maxPool2d(F.conv2d(h, p.get(2), p.get(3), 1, 0).relu(), 2);
         h = h.flatten(1, -1);
         h = F.linear(h, p.get(4), p.get(5)).relu();
         h = F.linear(h, p.get(6), p.get(7)).relu();
-        Tensor loss = F.crossEntropy(F.linear(h, p.get(8), p.get(9)), Tensor.of(labels, BATCH).to(device));
+        Tensor loss = F.crossEntropy(F.linear(h, p.get(8), p.get(9)), Tensor.of(in.labels(), BATCH).to(device));
         loss.backward();
         List<float[]> out = new ArrayList<>(List.of(loss.toFloatArray()));
         p.forEach(t -> out.add(t.grad().toFloatArray()));

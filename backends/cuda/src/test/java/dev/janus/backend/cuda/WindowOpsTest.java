@@ -11,6 +11,7 @@ import dev.janus.ops.Attrs;
 import dev.janus.ops.Op;
 import dev.janus.ops.ShapeRules;
 import dev.janus.ops.TensorSpec;
+import dev.janus.spi.Backend;
 import dev.janus.spi.Buffer;
 import java.lang.reflect.Array;
 import java.nio.file.Path;
@@ -29,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * pooling kernels run compiled by g++ through the host shim ({@link HostRunDevice}), its GEMMs on the fake device's
  * column-major reference, and every result is compared with the CPU backend on random inputs — padding, stride,
  * dilation, groups, batch and channels above 1, both float dtypes. Pooling must agree bit for bit, ties and NaNs
- * included; convolutions within float rounding (the products sum in another order).
+ * included; convolutions within float rounding (the products sum in another order). The same cases run on a real
+ * GPU when there is one.
  */
 class WindowOpsTest {
     private final CpuBackend cpu = new CpuBackend();
@@ -51,6 +53,7 @@ class WindowOpsTest {
             for (Case c : cases) {
                 results.add(runOnDevice(gpu, c));
             }
+            assertTrue(device.launches.size() > cases.size(), "the ops launched kernels");
             assertTrue(gpu.fallback().opsSeen().isEmpty(), "host fallback taken for " + gpu.fallback().opsSeen());
             return results;
         });
@@ -194,21 +197,32 @@ class WindowOpsTest {
 
     /** The op, and for pooling also its gradient, on the device path; one array per result. */
     private Object runOnDevice(CudaExecutor gpu, Case c) {
+        FakeCudaBackend.use(gpu);
+        return runOn(new FakeCudaBackend(), FakeCudaBackend.DEVICE, c);
+    }
+
+    /** {@link #runOnDevice} through any backend: the fake device's, or the real GPU's. */
+    private Object runOn(Backend b, Device device, Case c) {
         Buffer[] in = new Buffer[c.inputs().length];
         for (int i = 0; i < in.length; i++) {
-            in[i] = gpu.memory().fromHost(c.inputs()[i], c.specs()[i].dtype());
+            in[i] = b.fromHost(c.inputs()[i], c.specs()[i].dtype(), device);
         }
         TensorSpec out = ShapeRules.infer(c.op(), c.attrs(), c.specs());
-        CudaBuffer y = gpu.memory().allocateUninitialized(out.dtype(), out.shape().numel());
-        assertEquals(CudaExecutor.Path.KERNEL, gpu.executeInto(c.op(), c.attrs(), in, c.specs(), out, y), c.name());
+        Object y = b.toHost(b.execute(c.op(), c.attrs(), in, c.specs(), out));
         if (c.op() != Op.MAX_POOL2D) {
-            return gpu.memory().toHost(y);
+            return y;
         }
         Object gradOut = randoms(out);
-        CudaBuffer gx = gpu.memory().allocateUninitialized(out.dtype(), c.specs()[0].shape().numel());
-        gpu.executeInto(Op.MAX_POOL2D_GRAD, c.attrs(), new Buffer[] {gpu.memory().fromHost(gradOut, out.dtype()), in[0]},
-                new TensorSpec[] {out, c.specs()[0]}, c.specs()[0], gx);
-        return new Object[] {gpu.memory().toHost(y), gradOut, gpu.memory().toHost(gx)};
+        Object gx = b.toHost(b.execute(Op.MAX_POOL2D_GRAD, c.attrs(), new Buffer[] {b.fromHost(gradOut, out.dtype(), device),
+            in[0]}, new TensorSpec[] {out, c.specs()[0]}, c.specs()[0]));
+        return new Object[] {y, gradOut, gx};
+    }
+
+    /** The same cases on a real GPU (NVRTC, cuBLAS), for gpu-check.sh; skips without one. */
+    @TestFactory
+    Stream<DynamicTest> everyWindowOp_onTheGpu_matchesCpu() {
+        CudaBackend gpu = Gpu.require();
+        return cases().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> assertClose(c, runOn(gpu, Gpu.CUDA, c))));
     }
 
     private Object runOnCpu(Case c, Object gradOut) {
