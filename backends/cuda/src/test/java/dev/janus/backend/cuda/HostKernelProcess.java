@@ -71,7 +71,7 @@ final class HostKernelProcess implements KernelLauncher, AutoCloseable {
                     char* base = (char*) mmap(0, st.st_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
                     if (base == MAP_FAILED) { perror("mmap"); return 2; }
                     int k, np, ns;
-                    long long p[64], s[64];
+                    long long p[64], s[64]; // the Java side refuses longer argument lists
                     while (scanf("%d %d", &k, &np) == 2) {
                         for (int i = 0; i < np; i++) scanf("%lld", &p[i]);
                         scanf("%d", &ns);
@@ -104,6 +104,10 @@ final class HostKernelProcess implements KernelLauncher, AutoCloseable {
     @Override
     public void launch(GeneratedKernel kernel, long[] pointers, long[] scalars) {
         Integer k = index.get(kernel.name());
+        if (pointers.length > 64 || scalars.length > 64) {
+            throw new IllegalArgumentException("the host dispatcher takes at most 64 pointers and 64 longs, got "
+                    + pointers.length + " and " + scalars.length + " for " + kernel.name());
+        }
         if (k == null) {
             throw new IllegalStateException("kernel " + kernel.name() + " was not compiled into the host process");
         }
