@@ -7,6 +7,7 @@ import dev.janus.Device;
 import dev.janus.Tensor;
 import dev.janus.nn.F;
 import dev.janus.ops.Op;
+import dev.janus.optim.SGD;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -74,6 +75,31 @@ class LeNetOnDeviceTest {
                 assertTrue(err <= 1e-4 * scale + 1e-6, names[i] + " element " + j + ": cpu " + w[j] + ", device " + g[j]);
             }
         }
+    }
+
+    /**
+     * GpuBenchMain's step — the LeNet module, cross-entropy, backward, SGD — launches only kernels and GEMMs on the
+     * fake GPU (recorded, not run: which path each op takes does not depend on values).
+     */
+    @Test
+    void benchTrainingStep_withModuleAndSgd_neverTakesTheHostFallback() {
+        FakeDevice device = new FakeDevice(64 << 20);
+        CudaExecutor gpu = device.executor();
+        FakeCudaBackend.use(gpu);
+        GpuBenchMain.BenchLeNet net = new GpuBenchMain.BenchLeNet().to(FakeCudaBackend.DEVICE);
+        SGD sgd = new SGD(net.parameters(), 0.01);
+        Tensor x = Tensor.randn(8, 1, 28, 28).to(FakeCudaBackend.DEVICE);
+        Tensor y = Tensor.of(new long[] {1, 2, 3, 4, 5, 6, 7, 8}, 8).to(FakeCudaBackend.DEVICE);
+        for (int i = 0; i < 2; i++) {
+            sgd.zeroGrad();
+            F.crossEntropy(net.forward(x), y).backward();
+            sgd.step();
+        }
+        assertEquals(Set.of(), gpu.fallback().opsSeen());
+        // per step: 5 forward products (2 convolutions, 3 linears), 6 linear gradients, 2 per convolution backward
+        // (input and weight: conv1's input gradient is computed although the images need none)
+        assertEquals(2 * 15, device.gemmCalls);
+        assertEquals(2 * 2, device.launches.stream().filter(l -> l.kernel().startsWith("janus_win_col2im")).count());
     }
 
     /** The same step on a real GPU (NVRTC, cuBLAS) against the CPU, for gpu-check.sh; skips without one. */
