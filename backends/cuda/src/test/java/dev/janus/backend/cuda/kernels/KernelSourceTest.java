@@ -1,10 +1,10 @@
 package dev.janus.backend.cuda.kernels;
 
-import static assertArrayEquals;
-import static assertEquals;
-import static assertSame;
-import static assertThrows;
-import static assertTrue;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.janus.DType;
 import dev.janus.Shape;
