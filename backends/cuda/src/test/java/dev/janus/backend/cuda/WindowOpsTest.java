@@ -94,16 +94,19 @@ class WindowOpsTest {
         all.add(conv(DType.FLOAT32, new long[] {3, 4, 10, 11}, new long[] {6, 2, 3, 2}, false, 2, 1, 1, 0, 2, 1, 2));
         all.add(conv(DType.FLOAT64, new long[] {2, 1, 12, 12}, new long[] {6, 1, 5, 5}, true, 1, 1, 2, 2, 1, 1, 1));
         all.add(conv(DType.FLOAT32, new long[] {2, 4, 7, 7}, new long[] {4, 1, 3, 3}, true, 2, 2, 1, 1, 1, 1, 4));
-        // the weight gradients of the same geometries
+        all.add(conv(DType.FLOAT32, new long[] {1, 5, 7, 6}, new long[] {3, 5, 1, 1}, true, 2, 3, 0, 0, 1, 1, 1));
+        // the weight gradients of the same geometries (and a 1x1 window striding past input elements)
         all.add(weightGrad(DType.FLOAT32, new long[] {2, 3, 9, 9}, new long[] {4, 3, 3, 3}, 1, 1, 1, 1, 1, 1, 1));
         all.add(weightGrad(DType.FLOAT32, new long[] {3, 4, 10, 11}, new long[] {6, 2, 3, 2}, 2, 1, 1, 0, 2, 1, 2));
         all.add(weightGrad(DType.FLOAT64, new long[] {2, 1, 12, 12}, new long[] {6, 1, 5, 5}, 1, 1, 2, 2, 1, 1, 1));
         all.add(weightGrad(DType.FLOAT32, new long[] {2, 4, 7, 7}, new long[] {4, 1, 3, 3}, 2, 2, 1, 1, 1, 1, 4));
+        all.add(weightGrad(DType.FLOAT32, new long[] {1, 5, 7, 6}, new long[] {3, 5, 1, 1}, 2, 3, 0, 0, 1, 1, 1));
         // transposed convolutions (conv2d's input gradient): output padding, groups, dilation, many channels
         all.add(transpose(DType.FLOAT32, new long[] {2, 4, 5, 5}, new long[] {4, 3, 3, 3}, 2, 2, 1, 1, 1, 1, 1, 1, 1));
         all.add(transpose(DType.FLOAT64, new long[] {3, 4, 4, 6}, new long[] {4, 2, 3, 2}, 1, 2, 0, 1, 2, 1, 2, 0, 1));
         all.add(transpose(DType.FLOAT32, new long[] {2, 16, 6, 6}, new long[] {16, 8, 3, 3}, 1, 1, 1, 1, 1, 1, 1, 0, 0));
         all.add(transpose(DType.FLOAT32, new long[] {2, 6, 8, 8}, new long[] {6, 16, 5, 5}, 1, 1, 0, 0, 1, 1, 1, 0, 0));
+        all.add(transpose(DType.FLOAT64, new long[] {1, 3, 3, 4}, new long[] {3, 2, 2, 2}, 3, 3, 0, 0, 1, 1, 1, 2, 0));
         // max pooling and its gradient: 2x2 (the CPU's unrolled float32 path), overlapping, padded, dilated, f64
         for (DType t : List.of(DType.FLOAT32, DType.FLOAT64)) {
             all.add(pool(t, new long[] {2, 3, 8, 9}, 2, 2, 2, 2, 0, 0, 1, 1));
