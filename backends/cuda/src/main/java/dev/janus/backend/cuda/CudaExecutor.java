@@ -35,11 +35,16 @@ final class CudaExecutor {
     private final IndexOps indexing;
 
     CudaExecutor(CudaMemoryOps memory, KernelLauncher launcher, Gemm gemm) {
+        this(memory, launcher, gemm, WindowOps.DEFAULT_COLS_BUDGET);
+    }
+
+    /** With a convolution column budget of {@code colsBudget} elements (small in tests, to exercise chunking). */
+    CudaExecutor(CudaMemoryOps memory, KernelLauncher launcher, Gemm gemm, long colsBudget) {
         this.memory = memory;
         this.launcher = launcher;
         this.gemm = gemm;
         this.fallback = new HostFallback(memory);
-        this.windows = new WindowOps(memory, launcher, gemm);
+        this.windows = new WindowOps(memory, launcher, gemm, colsBudget);
         this.indexing = new IndexOps(memory, launcher);
     }
 

@@ -1,7 +1,10 @@
 package dev.janus.backend.cuda;
 
 import dev.janus.DType;
+import dev.janus.Shape;
 import dev.janus.backend.cuda.kernels.CudaKernels;
+import dev.janus.backend.cuda.kernels.KernelSource;
+import dev.janus.backend.cuda.kernels.KernelSpec;
 import dev.janus.backend.cuda.kernels.Window;
 import dev.janus.backend.cuda.kernels.WindowKernel;
 import dev.janus.backend.cuda.kernels.WindowKernel.Kind;
@@ -18,18 +21,27 @@ import dev.janus.spi.Buffer;
  * and its gradient are direct kernels. Scratch blocks go back to the allocator right after the launches that
  * read them (stream-ordered, as in the GEMM epilogue).
  *
- * <p>NOTE: the column matrix of the whole batch is one allocation; a shape whose GEMM sizes exceed an int is
- * declined (the host fallback then runs it). Splitting the batch into chunks would lift that limit.
+ * <p>A batch whose column matrix exceeds a budget runs in chunks of images (the weight gradient adds the chunks'
+ * products); a chunk whose GEMM sizes still exceed an int (one huge image) is declined to the host fallback.
  */
 final class WindowOps {
+    /** 64 Mi elements (256 MB of float32 columns) per chunk of images. */
+    static final long DEFAULT_COLS_BUDGET = 1L << 26;
+
     private final CudaMemoryOps memory;
     private final KernelLauncher launcher;
     private final Gemm gemm;
+    private final long colsBudget;
 
-    WindowOps(CudaMemoryOps memory, KernelLauncher launcher, Gemm gemm) {
+    /**
+     * @param colsBudget column-matrix elements one step may allocate; a batch whose columns exceed it runs in chunks
+     *                   of images ({@link #DEFAULT_COLS_BUDGET}; tests pass a small one to exercise the chunking)
+     */
+    WindowOps(CudaMemoryOps memory, KernelLauncher launcher, Gemm gemm, long colsBudget) {
         this.memory = memory;
         this.launcher = launcher;
         this.gemm = gemm;
+        this.colsBudget = colsBudget;
     }
 
     /** Runs a convolution or pooling op into {@code out}; false when this class declines it (host fallback). */
@@ -59,84 +71,127 @@ final class WindowOps {
         return false;
     }
 
-    /** out[N,O,OH,OW] = (W_g @ cols_g per group) swapped to NCHW, plus the bias. */
+    /** out[N,O,OH,OW] = (W_g @ cols_g per group) swapped to NCHW, plus the bias; a chunk of images at a time. */
     private boolean conv2d(DType t, Attrs a, Buffer[] in, long[] x, long[] w, long[] o, CudaBuffer out) {
         Window g = window(a, x[0], x[1], x[2], x[3], w[2], w[3], o[2], o[3]);
         int groups = a.i("groups");
-        long np = g.n() * g.p();
+        long chunk = chunk(g);
         long ckk = g.rows() / groups;
         long og = o[1] / groups;
-        if (!fitsInt(np, ckk, og, g.rows() * np, o[1] * np)) {
+        if (!fitsInt(chunk * g.p(), ckk, og, g.rows() * chunk * g.p(), o[1] * chunk * g.p())) {
             return false;
         }
-        CudaBuffer cols = im2col(t, g, (CudaBuffer) in[0]);
-        CudaBuffer product = scratch(t, o[1] * np);
-        try {
-            gemm.gemm(t, plan(false, false, og, np, ckk, ckk, np, og * ckk, ckk * np, og * np, groups),
-                    address(in[1]), cols.address(), product.address());
-            long count = outNumel(o);
-            if (in.length == 3) {
-                launch(Kind.SWAP_BIAS, t, new long[] {out.address(), product.address(), address(in[2])},
-                        new long[] {count, o[0], o[1], g.p()});
-            } else {
-                launch(Kind.SWAP, t, new long[] {out.address(), product.address()}, new long[] {count, o[0], o[1], g.p()});
+        long b = t.byteSize();
+        for (long i0 = 0; i0 < g.n(); i0 += chunk) {
+            Window gc = g.images(Math.min(chunk, g.n() - i0));
+            long np = gc.n() * g.p();
+            CudaBuffer cols = im2col(t, gc, address(in[0]) + i0 * g.c() * g.h() * g.w() * b);
+            CudaBuffer product = scratch(t, o[1] * np);
+            try {
+                gemm.gemm(t, plan(false, false, og, np, ckk, ckk, np, og * ckk, ckk * np, og * np, groups),
+                        address(in[1]), cols.address(), product.address());
+                long[] args = {gc.n() * o[1] * g.p(), gc.n(), o[1], g.p()};
+                long dst = out.address() + i0 * o[1] * g.p() * b;
+                if (in.length == 3) {
+                    launch(Kind.SWAP_BIAS, t, new long[] {dst, product.address(), address(in[2])}, args);
+                } else {
+                    launch(Kind.SWAP, t, new long[] {dst, product.address()}, args);
+                }
+            } finally {
+                cols.release();
+                product.release();
             }
-        } finally {
-            cols.release();
-            product.release();
-        }
-        return true;
-    }
-
-    /** gradW_g[og, ckk] = gradOut_g[og, N·P] @ cols_g[ckk, N·P]ᵀ, gradOut first swapped to [O, N, P]. */
-    private boolean weightGrad(DType t, Attrs a, Buffer[] in, long[] x, long[] gy, long[] wShape, CudaBuffer out) {
-        Window g = window(a, x[0], x[1], x[2], x[3], wShape[2], wShape[3], gy[2], gy[3]);
-        int groups = a.i("groups");
-        long np = g.n() * g.p();
-        long ckk = g.rows() / groups;
-        long og = gy[1] / groups;
-        if (!fitsInt(np, ckk, og, g.rows() * np, gy[1] * np)) {
-            return false;
-        }
-        CudaBuffer cols = im2col(t, g, (CudaBuffer) in[0]);
-        CudaBuffer swapped = scratch(t, gy[1] * np);
-        try {
-            launch(Kind.SWAP, t, new long[] {swapped.address(), address(in[1])}, new long[] {gy[1] * np, gy[1], gy[0], g.p()});
-            gemm.gemm(t, plan(false, true, og, ckk, np, np, np, og * np, ckk * np, og * ckk, groups),
-                    swapped.address(), cols.address(), out.address());
-        } finally {
-            cols.release();
-            swapped.release();
         }
         return true;
     }
 
     /**
+     * gradW_g[og, ckk] = gradOut_g[og, N·P] @ cols_g[ckk, N·P]ᵀ, gradOut first swapped to [O, N, P]; a later chunk
+     * of images multiplies into scratch and is added onto the first chunk's result.
+     */
+    private boolean weightGrad(DType t, Attrs a, Buffer[] in, long[] x, long[] gy, long[] wShape, CudaBuffer out) {
+        Window g = window(a, x[0], x[1], x[2], x[3], wShape[2], wShape[3], gy[2], gy[3]);
+        int groups = a.i("groups");
+        long chunk = chunk(g);
+        long ckk = g.rows() / groups;
+        long og = gy[1] / groups;
+        if (!fitsInt(chunk * g.p(), ckk, og, g.rows() * chunk * g.p(), gy[1] * chunk * g.p())) {
+            return false;
+        }
+        long b = t.byteSize();
+        long wNumel = gy[1] * ckk;
+        for (long i0 = 0; i0 < g.n(); i0 += chunk) {
+            Window gc = g.images(Math.min(chunk, g.n() - i0));
+            long np = gc.n() * g.p();
+            CudaBuffer cols = im2col(t, gc, address(in[0]) + i0 * g.c() * g.h() * g.w() * b);
+            CudaBuffer swapped = scratch(t, gy[1] * np);
+            CudaBuffer partial = i0 == 0 ? null : scratch(t, wNumel);
+            try {
+                launch(Kind.SWAP, t, new long[] {swapped.address(), address(in[1]) + i0 * gy[1] * g.p() * b},
+                        new long[] {gy[1] * np, gy[1], gc.n(), g.p()});
+                gemm.gemm(t, plan(false, true, og, ckk, np, np, np, og * np, ckk * np, og * ckk, groups),
+                        swapped.address(), cols.address(), partial == null ? out.address() : partial.address());
+                if (partial != null) {
+                    addInto(t, wNumel, out, partial);
+                }
+            } finally {
+                cols.release();
+                swapped.release();
+                if (partial != null) {
+                    partial.release();
+                }
+            }
+        }
+        return true;
+    }
+
+    /** {@code sum += part}, elementwise. NOTE: out and first input alias; each thread reads its element before writing it. */
+    private void addInto(DType t, long numel, CudaBuffer sum, CudaBuffer part) {
+        TensorSpec s = new TensorSpec(t, Shape.of(numel));
+        KernelSpec spec = KernelSpec.forOp(Op.ADD, Attrs.NONE, new TensorSpec[] {s, s}, s);
+        KernelSource k = CudaKernels.source(spec);
+        launcher.launch(k, new long[] {sum.address(), sum.address(), part.address()},
+                k.scalarArgs(spec.inputShapes(), spec.outShape()));
+    }
+
+    /**
      * The transposed convolution is the input gradient of the convolution with weight {@code w}: cols_g =
-     * W_gᵀ @ x_g (x swapped to [C, N, P]), then col2im onto the output images.
+     * W_gᵀ @ x_g (x swapped to [C, N, P]), then col2im onto the output images; a chunk of images at a time.
      */
     private boolean convTranspose(DType t, Attrs a, Buffer[] in, long[] x, long[] w, long[] o, CudaBuffer out) {
         // the convolution whose input gradient this is maps out[N, o1, o2, o3] to x[N, x1, x2, x3]
         Window g = window(a, o[0], o[1], o[2], o[3], w[2], w[3], x[2], x[3]);
         int groups = a.i("groups");
-        long np = g.n() * g.p();
+        long chunk = chunk(g);
         long ckk = g.rows() / groups;
         long og = x[1] / groups;
-        if (!fitsInt(np, ckk, og, g.rows() * np, x[1] * np)) {
+        if (!fitsInt(chunk * g.p(), ckk, og, g.rows() * chunk * g.p(), x[1] * chunk * g.p())) {
             return false;
         }
-        CudaBuffer swapped = scratch(t, x[1] * np);
-        CudaBuffer cols = scratch(t, g.rows() * np);
-        try {
-            launch(Kind.SWAP, t, new long[] {swapped.address(), address(in[0])}, new long[] {x[1] * np, x[1], x[0], g.p()});
-            gemm.gemm(t, plan(true, false, ckk, np, og, ckk, np, og * ckk, og * np, ckk * np, groups),
-                    address(in[1]), swapped.address(), cols.address());
-            launch(Kind.COL2IM, t, new long[] {out.address(), cols.address()}, g.scalarArgs(outNumel(o)));
-        } finally {
-            swapped.release();
-            cols.release();
+        long b = t.byteSize();
+        for (long i0 = 0; i0 < g.n(); i0 += chunk) {
+            Window gc = g.images(Math.min(chunk, g.n() - i0));
+            long np = gc.n() * g.p();
+            CudaBuffer swapped = scratch(t, x[1] * np);
+            CudaBuffer cols = scratch(t, g.rows() * np);
+            try {
+                launch(Kind.SWAP, t, new long[] {swapped.address(), address(in[0]) + i0 * x[1] * g.p() * b},
+                        new long[] {x[1] * np, x[1], gc.n(), g.p()});
+                gemm.gemm(t, plan(true, false, ckk, np, og, ckk, np, og * ckk, og * np, ckk * np, groups),
+                        address(in[1]), swapped.address(), cols.address());
+                launch(Kind.COL2IM, t, new long[] {out.address() + i0 * g.c() * g.h() * g.w() * b, cols.address()},
+                        gc.scalarArgs(gc.n() * g.c() * g.h() * g.w()));
+            } finally {
+                swapped.release();
+                cols.release();
+            }
         }
         return true;
+    }
+
+    /** Images per chunk: as many as keep the column matrix within the budget, at least one. */
+    private long chunk(Window g) {
+        return Math.max(1, Math.min(g.n(), colsBudget / Math.max(1, g.rows() * g.p())));
     }
 
     private boolean pool(DType t, Attrs a, Buffer[] in, long[] x, long[] o, CudaBuffer out) {
@@ -155,9 +210,10 @@ final class WindowOps {
         return true;
     }
 
-    private CudaBuffer im2col(DType t, Window g, CudaBuffer x) {
+    /** The column matrix of the images of {@code g} starting at device address {@code x}. */
+    private CudaBuffer im2col(DType t, Window g, long x) {
         CudaBuffer cols = scratch(t, g.rows() * g.n() * g.p());
-        launch(Kind.IM2COL, t, new long[] {cols.address(), x.address()}, g.scalarArgs(g.rows() * g.n() * g.p()));
+        launch(Kind.IM2COL, t, new long[] {cols.address(), x}, g.scalarArgs(g.rows() * g.n() * g.p()));
         return cols;
     }
 

@@ -136,4 +136,9 @@ final class FakeDevice implements Transfers, KernelLauncher, Gemm {
     CudaExecutor executor() {
         return new CudaExecutor(new CudaMemoryOps(new CachingAllocator(memory), this), this, this);
     }
+
+    /** An executor whose convolutions run in chunks of images above {@code colsBudget} column elements. */
+    CudaExecutor executor(long colsBudget) {
+        return new CudaExecutor(new CudaMemoryOps(new CachingAllocator(memory), this), this, this, colsBudget);
+    }
 }

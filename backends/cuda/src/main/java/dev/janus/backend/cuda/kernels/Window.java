@@ -7,6 +7,11 @@ package dev.janus.backend.cuda.kernels;
  */
 public record Window(long n, long c, long h, long w, long kh, long kw, long sh, long sw, long ph, long pw, long dh,
         long dw, long oh, long ow) {
+    /** The same geometry over {@code count} images (a chunk of the batch). */
+    public Window images(long count) {
+        return new Window(count, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow);
+    }
+
     /** Window positions per image plane. */
     public long p() {
         return oh * ow;
