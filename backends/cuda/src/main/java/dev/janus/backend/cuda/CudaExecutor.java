@@ -18,8 +18,9 @@ import dev.janus.spi.ElementwiseProgram;
 import dev.janus.spi.FusedKernel;
 
 /**
- * Where each op runs on the GPU: elementwise ops and reductions as generated kernels, matmul through {@link Gemm} when one strided
- * call expresses it, reshape and stop-gradient as the input buffer itself, everything else through
+ * Where each op runs on the GPU: elementwise ops, expand and reductions as generated kernels, matmul through {@link Gemm} when one strided
+ * call expresses it, convolutions and max pooling through {@link WindowOps} (im2col kernels and the GEMM), gather and scatter-add
+ * through {@link IndexOps}, reshape and stop-gradient as the input buffer itself, everything else through
  * {@link HostFallback}. It sees the device only through its interfaces, so its decisions are tested with fakes.
  */
 final class CudaExecutor {
@@ -30,12 +31,21 @@ final class CudaExecutor {
     private final KernelLauncher launcher;
     private final Gemm gemm;
     private final HostFallback fallback;
+    private final WindowOps windows;
+    private final IndexOps indexing;
 
     CudaExecutor(CudaMemoryOps memory, KernelLauncher launcher, Gemm gemm) {
+        this(memory, launcher, gemm, WindowOps.DEFAULT_COLS_BUDGET);
+    }
+
+    /** With a convolution column budget of {@code colsBudget} elements (small in tests, to exercise chunking). */
+    CudaExecutor(CudaMemoryOps memory, KernelLauncher launcher, Gemm gemm, long colsBudget) {
         this.memory = memory;
         this.launcher = launcher;
         this.gemm = gemm;
         this.fallback = new HostFallback(memory);
+        this.windows = new WindowOps(memory, launcher, gemm, colsBudget);
+        this.indexing = new IndexOps(memory, launcher);
     }
 
     CudaMemoryOps memory() {
@@ -71,6 +81,12 @@ final class CudaExecutor {
             ReduceSpec r = ReduceSpec.of(op, attrs, specs[0], outSpec);
             launcher.launch(CudaKernels.reduction(r), new long[] {out.address(), ((CudaBuffer) inputs[0]).address()},
                     r.scalarArgs());
+            return Path.KERNEL;
+        }
+        if (op.kind() == Op.Kind.NN && windows.run(op, attrs, inputs, specs, outSpec, out)) {
+            return Path.KERNEL;
+        }
+        if ((op == Op.GATHER || op == Op.SCATTER_ADD) && indexing.run(op, attrs, inputs, specs, outSpec, out)) {
             return Path.KERNEL;
         }
         KernelSpec spec = elementwiseSpec(op, attrs, specs, outSpec);
@@ -154,6 +170,9 @@ final class CudaExecutor {
     }
 
     private static KernelSpec elementwiseSpec(Op op, Attrs attrs, TensorSpec[] specs, TensorSpec outSpec) {
+        if (op == Op.EXPAND) {
+            return KernelSpec.broadcastCopy(specs[0].dtype(), specs[0].shape(), outSpec.shape());
+        }
         Op.Kind kind = op.kind();
         if (kind != Op.Kind.UNARY && kind != Op.Kind.BINARY && kind != Op.Kind.TERNARY) {
             return null;

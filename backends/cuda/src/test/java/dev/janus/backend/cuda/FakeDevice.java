@@ -5,13 +5,16 @@ import dev.janus.backend.cuda.kernels.GeneratedKernel;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A GPU on the CPU for the backend's dispatch tests: device memory is one byte array addressed from
  * {@link FakeDeviceMemory}'s first address; copies move bytes; GEMM runs the column-major BLAS definition in Java
  * (so the row-major transposition trick of {@link GemmPlan} is checked end to end); kernel launches are recorded,
- * not run (their code is tested through g++ in the kernels package).
+ * not run (their code is tested through g++ in the kernels package), unless a runner is attached
+ * ({@link #runKernelsWith}): then each launch also runs, e.g. in a g++-compiled process over the same memory.
  */
 final class FakeDevice implements Transfers, KernelLauncher, Gemm {
     private static final long BASE = 1L << 32; // FakeDeviceMemory's first address
@@ -20,12 +23,25 @@ final class FakeDevice implements Transfers, KernelLauncher, Gemm {
 
     final FakeDeviceMemory memory;
     final List<Launch> launches = new ArrayList<>();
+    /** Every kernel launched so far, by name. */
+    final Map<String, GeneratedKernel> kernels = new LinkedHashMap<>();
     int gemmCalls;
     private final ByteBuffer bytes;
+    private KernelLauncher runner;
 
     FakeDevice(int capacity) {
-        memory = new FakeDeviceMemory(capacity);
-        bytes = ByteBuffer.allocate(capacity).order(ByteOrder.LITTLE_ENDIAN);
+        this(ByteBuffer.allocate(capacity));
+    }
+
+    /** A device whose memory is {@code memory} (a heap buffer, or a file mapping another process shares). */
+    FakeDevice(ByteBuffer memory) {
+        this.memory = new FakeDeviceMemory(memory.capacity());
+        bytes = memory.order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** From now on every launch also runs on {@code runner}, which sees this device's memory. */
+    void runKernelsWith(KernelLauncher runner) {
+        this.runner = runner;
     }
 
     private int at(long address) {
@@ -66,17 +82,21 @@ final class FakeDevice implements Transfers, KernelLauncher, Gemm {
 
     @Override
     public void deviceToDevice(long src, long dst, long n) {
-        System.arraycopy(bytes.array(), at(src), bytes.array(), at(dst), Math.toIntExact(n));
+        bytes.put(at(dst), bytes.duplicate(), at(src), Math.toIntExact(n));
     }
 
     @Override
     public void zero(long dst, long n) {
-        java.util.Arrays.fill(bytes.array(), at(dst), at(dst) + Math.toIntExact(n), (byte) 0);
+        bytes.put(at(dst), new byte[Math.toIntExact(n)]);
     }
 
     @Override
     public void launch(GeneratedKernel kernel, long[] pointers, long[] scalars) {
         launches.add(new Launch(kernel.name(), pointers.clone(), scalars.clone()));
+        kernels.putIfAbsent(kernel.name(), kernel);
+        if (runner != null) {
+            runner.launch(kernel, pointers, scalars);
+        }
     }
 
     /** BLAS's column-major definition: C = op(X) op(Y) with X the first operand (Janus's B), Y the second (A). */
@@ -115,5 +135,10 @@ final class FakeDevice implements Transfers, KernelLauncher, Gemm {
     /** An executor over this fake device. */
     CudaExecutor executor() {
         return new CudaExecutor(new CudaMemoryOps(new CachingAllocator(memory), this), this, this);
+    }
+
+    /** An executor whose convolutions run in chunks of images above {@code colsBudget} column elements. */
+    CudaExecutor executor(long colsBudget) {
+        return new CudaExecutor(new CudaMemoryOps(new CachingAllocator(memory), this), this, this, colsBudget);
     }
 }

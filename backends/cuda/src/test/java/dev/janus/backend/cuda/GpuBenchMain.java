@@ -4,9 +4,14 @@ import dev.janus.DType;
 import dev.janus.Device;
 import dev.janus.Shape;
 import dev.janus.Tensor;
+import dev.janus.nn.Conv2d;
+import dev.janus.nn.F;
+import dev.janus.nn.Linear;
+import dev.janus.nn.Module;
 import dev.janus.ops.Attrs;
 import dev.janus.ops.Op;
 import dev.janus.ops.TensorSpec;
+import dev.janus.optim.SGD;
 import dev.janus.spi.Buffer;
 import java.util.function.Supplier;
 import org.bytedeco.cuda.cublas.cublasContext;
@@ -19,7 +24,8 @@ import org.bytedeco.javacpp.PointerPointer;
 /**
  * A short GPU benchmark for gpu-check.sh (well under a minute): FP32 matmul TFLOP/s through Janus's backend and
  * through cuBLAS called directly in the same process (FP32, then TF32 tensor-op math), and an MLP forward pass
- * (784-512-512-10, batch 256) eagerly on the GPU and on the CPU. Prints one line per figure.
+ * (784-512-512-10, batch 256) eagerly on the GPU and on the CPU, and a LeNet training step (forward, cross-entropy,
+ * backward, SGD; batch 64) eagerly on the GPU and on the CPU, the median of 20 steps. Prints one line per figure.
  * {@code java -cp <jars> dev.janus.backend.cuda.GpuBenchMain}
  */
 public final class GpuBenchMain {
@@ -38,6 +44,54 @@ public final class GpuBenchMain {
         }
         mlp(Gpu.CUDA);
         mlp(Device.CPU);
+        double gpuStep = lenetStep(Gpu.CUDA);
+        double cpuStep = lenetStep(Device.CPU);
+        System.out.printf("lenet training step batch 64: cuda %.2fx faster than cpu%n", cpuStep / gpuStep);
+    }
+
+    /** Median milliseconds of a LeNet training step on {@code device}, after 3 warm-up steps. */
+    private static double lenetStep(Device device) {
+        BenchLeNet net = new BenchLeNet().to(device);
+        SGD sgd = new SGD(net.parameters(), 0.01);
+        Tensor x = Tensor.randn(64, 1, 28, 28).to(device);
+        long[] labels = new long[64];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = i % 10;
+        }
+        Tensor y = Tensor.of(labels, 64).to(device);
+        double[] ms = new double[23];
+        for (int i = 0; i < ms.length; i++) {
+            long start = System.nanoTime();
+            sgd.zeroGrad();
+            Tensor loss = F.crossEntropy(net.forward(x), y);
+            loss.backward();
+            sgd.step();
+            loss.toFloatArray(); // the copy back waits for the GPU
+            ms[i] = (System.nanoTime() - start) / 1e6;
+        }
+        double[] timed = java.util.Arrays.copyOfRange(ms, 3, ms.length);
+        java.util.Arrays.sort(timed);
+        double median = timed[timed.length / 2];
+        System.out.printf("lenet training step batch 64 eager on %s: median %.3f ms of %d (min %.3f ms)%n", device.kind(),
+                median, timed.length, timed[0]);
+        return median;
+    }
+
+    /** LeNet-5 as in the examples: conv 1→6 5×5 padded, pool 2, conv 6→16 5×5, pool 2, 400-120-84-10. */
+    static final class BenchLeNet extends Module {
+        final Conv2d conv1 = new Conv2d(1, 6, 5).padding(2);
+        final Conv2d conv2 = new Conv2d(6, 16, 5);
+        final Linear fc1 = new Linear(16 * 5 * 5, 120);
+        final Linear fc2 = new Linear(120, 84);
+        final Linear fc3 = new Linear(84, 10);
+
+        @Override
+        public Tensor forward(Tensor x) {
+            Tensor h = F.maxPool2d(conv1.forward(x).relu(), 2);
+            h = F.maxPool2d(conv2.forward(h).relu(), 2);
+            h = fc1.forward(h.flatten(1, -1)).relu();
+            return fc3.forward(fc2.forward(h).relu());
+        }
     }
 
     private static void matmulJanus(CudaBackend gpu, int n) {

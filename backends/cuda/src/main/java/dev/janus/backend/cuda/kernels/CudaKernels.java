@@ -1,5 +1,6 @@
 package dev.janus.backend.cuda.kernels;
 
+import dev.janus.DType;
 import dev.janus.Shape;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -10,7 +11,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The CUDA C source of elementwise and reduction kernels, generated once per structure — value dtypes, steps, output rank and
+ * The CUDA C source of elementwise, reduction, convolution and pooling kernels, generated once per structure — value dtypes, steps, output rank and
  * how each input is read — and cached: shapes with the same structure share one kernel and differ only in its
  * {@link KernelSource#scalarArgs}.
  *
@@ -47,6 +48,29 @@ public final class CudaKernels {
             return new ReduceSource(name, ReduceWriter.write(spec, name));
         });
         return (ReduceSource) k;
+    }
+
+    /** The convolution or pooling kernel of {@code kind} for {@code dtype} (float32 or float64), generated once. */
+    public static WindowKernel window(WindowKernel.Kind kind, DType dtype) {
+        if (!dtype.isFloating()) {
+            throw new UnsupportedKernelException("window kernel " + kind + " needs float32 or float64 data, got " + dtype);
+        }
+        String key = "window " + kind + " " + dtype;
+        return (WindowKernel) SOURCES.computeIfAbsent(key, text -> {
+            String name = "janus_win_" + kind.name().toLowerCase(java.util.Locale.ROOT) + "_" + dtype.shortName() + "_"
+                    + hash(text);
+            return new WindowKernel(name, WindowWriter.write(kind, dtype, name));
+        });
+    }
+
+    /** The GATHER ({@code gather}) or SCATTER_ADD kernel for these dtypes and rank, generated once. */
+    public static IndexKernel index(boolean gather, DType value, DType index, int rank) {
+        String key = (gather ? "gather " : "scatter_add ") + value + " by " + index + " rank " + rank;
+        return (IndexKernel) SOURCES.computeIfAbsent(key, text -> {
+            String name = (gather ? "janus_gather_" : "janus_scatter_add_") + hash(text);
+            return new IndexKernel(name, gather ? IndexWriter.gather(value, index, rank, name)
+                    : IndexWriter.scatterAdd(value, index, rank, name), gather);
+        });
     }
 
     /** Number of distinct kernel structures generated so far. */

@@ -124,6 +124,14 @@ public record KernelSpec(List<DType> inputTypes, List<Shape> inputShapes, Shape 
         return spec;
     }
 
+    /**
+     * EXPAND as a kernel: one identity step whose input is read broadcast ({@link Access#STRIDED}), so the copy
+     * runs on the device in any dtype.
+     */
+    public static KernelSpec broadcastCopy(DType dtype, Shape in, Shape out) {
+        return new KernelSpec(List.of(dtype), List.of(in), out, List.of(new TypedStep(Op.STOP_GRADIENT, dtype, new int[] {0})));
+    }
+
     /** Number of inputs. */
     public int numInputs() {
         return inputTypes.size();

@@ -13,7 +13,9 @@ import dev.janus.ops.Op;
 import dev.janus.ops.TensorSpec;
 import dev.janus.spi.ElementwiseProgram;
 import dev.janus.spi.ElementwiseProgram.Step;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class KernelSourceTest {
@@ -77,5 +79,30 @@ class KernelSourceTest {
     void forOp_reduction_isRefused() {
         TensorSpec f = new TensorSpec(DType.FLOAT32, Shape.of(3));
         assertThrows(UnsupportedKernelException.class, () -> KernelSpec.forOp(Op.SUM, Attrs.NONE, new TensorSpec[] {f}, f));
+    }
+
+    @Test
+    void window_perKindAndDtype_isGeneratedOnceWithADistinctName() {
+        WindowKernel a = CudaKernels.window(WindowKernel.Kind.IM2COL, DType.FLOAT32);
+        assertSame(a, CudaKernels.window(WindowKernel.Kind.IM2COL, DType.FLOAT32));
+        Set<String> names = new HashSet<>();
+        for (WindowKernel.Kind kind : WindowKernel.Kind.values()) {
+            for (DType t : List.of(DType.FLOAT32, DType.FLOAT64)) {
+                WindowKernel k = CudaKernels.window(kind, t);
+                assertTrue(names.add(k.name()), k.name());
+                assertTrue(k.kernel().contains("void " + k.name() + "("), k.name());
+            }
+        }
+    }
+
+    @Test
+    void windowScalarArgs_followTheKernelsParameterOrder() {
+        Window w = new Window(2, 3, 9, 10, 5, 4, 2, 1, 1, 0, 1, 2, 4, 4);
+        assertArrayEquals(new long[] {99, 2, 3, 9, 10, 5, 4, 2, 1, 1, 0, 1, 2, 4, 4},
+                w.scalarArgs(99));
+        assertTrue(CudaKernels.window(WindowKernel.Kind.MAX_POOL, DType.FLOAT32).kernel()
+                .contains("long long count, long long N, long long C, long long H, long long W, long long KH, long long KW,"
+                        + " long long SH, long long SW, long long PH, long long PW, long long DH, long long DW,"
+                        + " long long OH, long long OW)"));
     }
 }
