@@ -18,6 +18,15 @@ public final class Gradients {
 
     /** Gradients of {@code op}'s inputs given the gradient {@code g} of its output {@code out}. */
     public static Tensor[] vjp(Op op, Attrs a, Tensor[] in, Tensor out, Tensor g) {
+        return vjp(op, a, in, out, g, null);
+    }
+
+    /**
+     * As above, computing only the entries {@code needed} marks (null: all). The rules whose products are costly
+     * (matmul, convolutions) skip the others, which then are null: a LeNet step no longer convolves back to the
+     * images, which need no gradient. Cheap rules compute every entry anyway.
+     */
+    public static Tensor[] vjp(Op op, Attrs a, Tensor[] in, Tensor out, Tensor g, boolean[] needed) {
         Tensor x = in[0];
         return switch (op) {
             case NEG -> one(g.neg());
@@ -60,9 +69,9 @@ public final class Gradients {
             case CONCAT -> unconcat(g, in, a.i("axis"));
             case GATHER -> new Tensor[] {Tensor.zerosLike(x).scatterAdd(a.i("axis"), in[1], g), null};
             case SCATTER_ADD -> new Tensor[] {g, null, g.gather(a.i("axis"), in[1])};
-            case MATMUL -> matmul(a, x, in[1], g);
-            case CONV2D -> conv2d(a, in, g);
-            case CONV_TRANSPOSE2D -> convTranspose2d(a, x, in[1], g);
+            case MATMUL -> matmul(a, x, in[1], g, needed);
+            case CONV2D -> conv2d(a, in, g, needed);
+            case CONV_TRANSPOSE2D -> convTranspose2d(a, x, in[1], g, needed);
             case MAX_POOL2D -> one(Dispatch.apply(Op.MAX_POOL2D_GRAD, a, g, x));
             case CONV2D_WEIGHT_GRAD, MAX_POOL2D_GRAD -> throw new UnsupportedOperationException(
                     "op '" + op.opName() + "' (a backward kernel) has no gradient: second-order gradients through "
@@ -205,15 +214,19 @@ public final class Gradients {
     }
 
     /** For C = op(A)·op(B): each gradient is one more product with flags, never a transposed copy. */
-    private static Tensor[] matmul(Attrs a, Tensor x, Tensor y, Tensor g) {
-        boolean ta = a.b("transA");
-        boolean tb = a.b("transB");
-        Tensor gx = ta ? y.matmul(g, tb, true) : g.matmul(y, false, !tb);
-        Tensor gy = tb ? g.matmul(x, true, ta) : x.matmul(g, !ta, false);
-        return two(sumTo(gx, x.shape()), sumTo(gy, y.shape()));
+    private static boolean wants(boolean[] needed, int input) {
+        return needed == null || needed[input];
     }
 
-    private static Tensor[] conv2d(Attrs a, Tensor[] in, Tensor g) {
+    private static Tensor[] matmul(Attrs a, Tensor x, Tensor y, Tensor g, boolean[] needed) {
+        boolean ta = a.b("transA");
+        boolean tb = a.b("transB");
+        Tensor gx = !wants(needed, 0) ? null : ta ? y.matmul(g, tb, true) : g.matmul(y, false, !tb);
+        Tensor gy = !wants(needed, 1) ? null : tb ? g.matmul(x, true, ta) : x.matmul(g, !ta, false);
+        return two(gx == null ? null : sumTo(gx, x.shape()), gy == null ? null : sumTo(gy, y.shape()));
+    }
+
+    private static Tensor[] conv2d(Attrs a, Tensor[] in, Tensor g, boolean[] needed) {
         Tensor x = in[0];
         Tensor w = in[1];
         int[] stride = a.ints("stride");
@@ -224,30 +237,40 @@ public final class Gradients {
             long full = (g.dim(2 + i) - 1) * stride[i] - 2L * pad[i] + (long) dil[i] * (w.dim(2 + i) - 1) + 1;
             outPad[i] = (int) (x.dim(2 + i) - full);
         }
-        Tensor gx = Dispatch.apply(Op.CONV_TRANSPOSE2D, Attrs.of("stride", stride, "padding", pad, "dilation", dil,
-                "groups", a.i("groups"), "outputPadding", outPad), g, w);
-        Tensor gw = Dispatch.apply(Op.CONV2D_WEIGHT_GRAD, Attrs.of("stride", stride, "padding", pad, "dilation", dil,
-                "groups", a.i("groups"), "weightShape", w.shape().dims()), x, g);
+        Tensor gx = !wants(needed, 0) ? null : Dispatch.apply(Op.CONV_TRANSPOSE2D, Attrs.of("stride", stride, "padding",
+                pad, "dilation", dil, "groups", a.i("groups"), "outputPadding", outPad), g, w);
+        Tensor gw = !wants(needed, 1) ? null : Dispatch.apply(Op.CONV2D_WEIGHT_GRAD, Attrs.of("stride", stride,
+                "padding", pad, "dilation", dil, "groups", a.i("groups"), "weightShape", w.shape().dims()), x, g);
         return in.length == 3 ? new Tensor[] {gx, gw, g.sum(new int[] {0, 2, 3}, false)} : two(gx, gw);
     }
 
-    private static Tensor[] convTranspose2d(Attrs a, Tensor x, Tensor w, Tensor g) {
+    private static Tensor[] convTranspose2d(Attrs a, Tensor x, Tensor w, Tensor g, boolean[] needed) {
         Attrs conv = Attrs.of("stride", a.ints("stride"), "padding", a.ints("padding"), "dilation", a.ints("dilation"),
                 "groups", a.i("groups"));
-        Tensor gx = Dispatch.apply(Op.CONV2D, conv, g, w);
         // with outputPadding ≥ stride (allowed when dilation > stride) the convolution of g sees extra rows or
         // columns that no input produced: drop them from gx, and give x matching zero rows for the weight grad
-        long extraH = gx.dim(2) - x.dim(2);
-        long extraW = gx.dim(3) - x.dim(3);
-        Tensor xFull = x;
-        if (extraH > 0 || extraW > 0) {
-            gx = gx.narrow(2, 0, x.dim(2)).narrow(3, 0, x.dim(3));
-            xFull = x.pad(0, extraW, 0, extraH);
+        Tensor gx = null;
+        if (wants(needed, 0)) {
+            gx = Dispatch.apply(Op.CONV2D, conv, g, w);
+            if (gx.dim(2) > x.dim(2) || gx.dim(3) > x.dim(3)) {
+                gx = gx.narrow(2, 0, x.dim(2)).narrow(3, 0, x.dim(3));
+            }
         }
-        Tensor gw = Dispatch.apply(Op.CONV2D_WEIGHT_GRAD, Attrs.of("stride", a.ints("stride"), "padding",
-                a.ints("padding"), "dilation", a.ints("dilation"), "groups", a.i("groups"), "weightShape",
-                w.shape().dims()), g, xFull);
+        Tensor gw = null;
+        if (wants(needed, 1)) {
+            long extraRows = convOutput(g.dim(2), w.dim(2), a, 0) - x.dim(2);
+            long extraCols = convOutput(g.dim(3), w.dim(3), a, 1) - x.dim(3);
+            Tensor xFull = extraRows > 0 || extraCols > 0 ? x.pad(0, Math.max(0, extraCols), 0, Math.max(0, extraRows)) : x;
+            gw = Dispatch.apply(Op.CONV2D_WEIGHT_GRAD, Attrs.of("stride", a.ints("stride"), "padding",
+                    a.ints("padding"), "dilation", a.ints("dilation"), "groups", a.i("groups"), "weightShape",
+                    w.shape().dims()), g, xFull);
+        }
         return two(gx, gw);
+    }
+
+    /** The spatial size a CONV2D with these attributes makes from {@code in} along axis {@code i} (0: H, 1: W). */
+    private static long convOutput(long in, long kernel, Attrs a, int i) {
+        return (in + 2L * a.ints("padding")[i] - (long) a.ints("dilation")[i] * (kernel - 1) - 1) / a.ints("stride")[i] + 1;
     }
 
     /** The DFT is linear: its adjoint is n·IDFT, and the adjoint of the scaled inverse is DFT/n. */

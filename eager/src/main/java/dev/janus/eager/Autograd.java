@@ -95,7 +95,11 @@ final class Autograd {
                     throw new IllegalStateException("backward through op '" + node.op.opName() + "' a second time: its "
                             + "saved values were freed; pass retainGraph = true to the first backward call");
                 }
-                Tensor[] inGrads = Gradients.vjp(node.op, node.attrs, node.inputs, t, g);
+                boolean[] needed = new boolean[node.inputs.length];
+                for (int k = 0; k < needed.length; k++) {
+                    needed[k] = node.inputs[k].requiresGrad();
+                }
+                Tensor[] inGrads = Gradients.vjp(node.op, node.attrs, node.inputs, t, g, needed);
                 for (int k = 0; k < node.inputs.length; k++) {
                     Tensor in = node.inputs[k];
                     if (inGrads[k] != null && in.requiresGrad()) {
