@@ -1,15 +1,8 @@
 package dev.janus.backend.cuda;
 
-import dev.janus.DType;
 import dev.janus.Device;
 import dev.janus.backend.cuda.runtime.CudaRuntimeLoader;
-import dev.janus.ops.Attrs;
-import dev.janus.ops.Op;
-import dev.janus.ops.TensorSpec;
 import dev.janus.spi.Backend;
-import dev.janus.spi.Buffer;
-import dev.janus.spi.ElementwiseProgram;
-import dev.janus.spi.FusedKernel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * if (!cuda.isAvailable()) System.out.println(cuda.unavailableReason());
  * }</pre>
  */
-public final class CudaBackend implements Backend {
+public final class CudaBackend extends ExecutorBackend {
     private static final Logger LOG = LoggerFactory.getLogger(CudaBackend.class);
 
     /** The device-side state, created once per JVM on first use: loading CUDA twice gains nothing. */
@@ -74,51 +67,7 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public Buffer fromHost(Object array, DType dtype, Device device) {
-        if (device.index() != 0) {
-            throw new IllegalArgumentException("the CUDA backend runs on cuda:0 only so far, not on " + device.kind()
-                    + ":" + device.index());
-        }
-        return executor().memory().fromHost(array, dtype);
-    }
-
-    @Override
-    public Object toHost(Buffer buffer) {
-        return executor().memory().toHost((CudaBuffer) buffer);
-    }
-
-    @Override
-    public void copy(Buffer src, Buffer dst) {
-        executor().memory().copy((CudaBuffer) src, (CudaBuffer) dst);
-    }
-
-    @Override
-    public Buffer allocate(DType dtype, long numel) {
-        return executor().memory().allocateZeroed(dtype, numel);
-    }
-
-    @Override
-    public Buffer execute(Op op, Attrs attrs, Buffer[] inputs, TensorSpec[] inputSpecs, TensorSpec outputSpec) {
-        return executor().execute(op, attrs, inputs, inputSpecs, outputSpec);
-    }
-
-    @Override
-    public void executeInto(Op op, Attrs attrs, Buffer[] inputs, TensorSpec[] inputSpecs, TensorSpec outputSpec,
-            Buffer out) {
-        executor().executeInto(op, attrs, inputs, inputSpecs, outputSpec, (CudaBuffer) out);
-    }
-
-    @Override
-    public FusedKernel compileElementwise(ElementwiseProgram program) {
-        return executor().compile(program);
-    }
-
-    @Override
-    public boolean hasNonFinite(Buffer buffer) {
-        return executor().hasNonFinite((CudaBuffer) buffer);
-    }
-
-    private static CudaExecutor executor() {
+    CudaExecutor executor() {
         State s = state();
         if (s.executor() == null) {
             throw new IllegalStateException("the CUDA backend is unavailable: " + s.reason());

@@ -1,21 +1,13 @@
 package dev.janus.backend.cuda;
 
-import dev.janus.DType;
 import dev.janus.Device;
-import dev.janus.ops.Attrs;
-import dev.janus.ops.Op;
-import dev.janus.ops.TensorSpec;
-import dev.janus.spi.Backend;
-import dev.janus.spi.Buffer;
-import dev.janus.spi.FusedKernel;
-import dev.janus.spi.ElementwiseProgram;
 
 /**
  * The CUDA backend's executor over a {@link FakeDevice}, as a backend of its own device kind {@value #KIND}, so the
  * eager engine (tensors, modules, autograd) runs whole models through the GPU dispatch logic in tests. Found by
  * {@link java.util.ServiceLoader} from the test resources; a test installs the executor it wants with {@link #use}.
  */
-public final class FakeCudaBackend implements Backend {
+public final class FakeCudaBackend extends ExecutorBackend {
     /** The device kind of tensors on the fake GPU. */
     public static final String KIND = "fakecuda";
     /** The fake GPU as a device. */
@@ -31,7 +23,8 @@ public final class FakeCudaBackend implements Backend {
         executor = e;
     }
 
-    private static CudaExecutor executor() {
+    @Override
+    CudaExecutor executor() {
         CudaExecutor e = executor;
         if (e == null) {
             throw new IllegalStateException("no fake device installed: call FakeCudaBackend.use first");
@@ -47,46 +40,5 @@ public final class FakeCudaBackend implements Backend {
     @Override
     public boolean isAvailable() {
         return true;
-    }
-
-    @Override
-    public Buffer fromHost(Object array, DType dtype, Device device) {
-        return executor().memory().fromHost(array, dtype);
-    }
-
-    @Override
-    public Object toHost(Buffer buffer) {
-        return executor().memory().toHost((CudaBuffer) buffer);
-    }
-
-    @Override
-    public void copy(Buffer src, Buffer dst) {
-        executor().memory().copy((CudaBuffer) src, (CudaBuffer) dst);
-    }
-
-    @Override
-    public Buffer allocate(DType dtype, long numel) {
-        return executor().memory().allocateZeroed(dtype, numel);
-    }
-
-    @Override
-    public Buffer execute(Op op, Attrs attrs, Buffer[] inputs, TensorSpec[] inputSpecs, TensorSpec outputSpec) {
-        return executor().execute(op, attrs, inputs, inputSpecs, outputSpec);
-    }
-
-    @Override
-    public void executeInto(Op op, Attrs attrs, Buffer[] inputs, TensorSpec[] inputSpecs, TensorSpec outputSpec,
-            Buffer out) {
-        executor().executeInto(op, attrs, inputs, inputSpecs, outputSpec, (CudaBuffer) out);
-    }
-
-    @Override
-    public FusedKernel compileElementwise(ElementwiseProgram program) {
-        return executor().compile(program);
-    }
-
-    @Override
-    public boolean hasNonFinite(Buffer buffer) {
-        return executor().hasNonFinite((CudaBuffer) buffer);
     }
 }
