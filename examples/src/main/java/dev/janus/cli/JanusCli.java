@@ -1,13 +1,18 @@
 package dev.janus.cli;
 
 import dev.janus.examples.ImageClassification;
+import dev.janus.io.tensorboard.TensorBoardCallback;
+import dev.janus.train.Callback;
+import dev.janus.train.TrainingReport;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The {@code janus} command line. Later issues add trace, export and bench. */
+/** The {@code janus} command line: quickstart, train, serve and graph. */
 @Command(name = "janus", mixinStandardHelpOptions = true, version = "janus 0.1.0",
         description = "Janus: one Java method, run eagerly or traced.",
         subcommands = {JanusCli.QuickstartCommand.class, JanusCli.TrainCommand.class, ServeCommand.class,
@@ -75,10 +80,29 @@ public final class JanusCli implements Runnable {
         @Option(names = {"-o", "--output"}, description = "write the trained weights to this .safetensors file")
         Path output;
 
+        @Option(names = "--traced", description = "run each training step as a traced graph (the last, smaller batch eagerly)")
+        boolean traced;
+
+        @Option(names = "--report", description = "write a training report (loss curves, timings, eager vs traced step speed) to this .html file")
+        Path report;
+
+        @Option(names = "--tensorboard", description = "write TensorBoard logs to this folder (then: tensorboard --logdir FOLDER)")
+        Path tensorboard;
+
         @Override
         public Integer call() throws Exception {
+            List<Callback> callbacks = new ArrayList<>();
+            if (report != null) {
+                callbacks.add(new TrainingReport(report));
+            }
+            if (tensorboard != null) {
+                callbacks.add(new TensorBoardCallback(tensorboard));
+            }
             ImageClassification.run(new ImageClassification.Config(model, data, epochs, optimizer, lr, batchSize, workers,
-                    limit, output, seed), System.out);
+                    limit, output, seed, traced, callbacks), System.out);
+            if (report != null) {
+                System.out.println("wrote the training report to " + report);
+            }
             return 0;
         }
     }

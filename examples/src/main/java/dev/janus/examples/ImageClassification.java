@@ -17,6 +17,7 @@ import dev.janus.nn.Module;
 import dev.janus.optim.Adam;
 import dev.janus.optim.Optimizer;
 import dev.janus.optim.SGD;
+import dev.janus.train.Callback;
 import dev.janus.train.History;
 import dev.janus.train.Metric;
 import dev.janus.train.Trainer;
@@ -24,6 +25,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -40,9 +42,20 @@ public final class ImageClassification {
 
     private ImageClassification() {}
 
-    /** What to train and how. {@code trainLimit} > 0 trains on the first that many examples only. */
+    /**
+     * What to train and how. {@code trainLimit} > 0 trains on the first that many examples only; {@code traced}
+     * runs each training step as a traced graph; {@code callbacks} join the trainer (a training report,
+     * TensorBoard logs).
+     */
     public record Config(String model, Path dataDir, int epochs, String optimizer, double lr, int batchSize,
-            int numWorkers, int trainLimit, Path checkpoint, long seed) {}
+            int numWorkers, int trainLimit, Path checkpoint, long seed, boolean traced, List<Callback> callbacks) {
+        /** Eager, with no extra callbacks. */
+        public Config(String model, Path dataDir, int epochs, String optimizer, double lr, int batchSize,
+                int numWorkers, int trainLimit, Path checkpoint, long seed) {
+            this(model, dataDir, epochs, optimizer, lr, batchSize, numWorkers, trainLimit, checkpoint, seed, false,
+                    List.of());
+        }
+    }
 
     /** The outcome: which data was used, the test accuracy and the training history. */
     public record Result(String dataset, double testAccuracy, History history) {}
@@ -78,7 +91,9 @@ public final class ImageClassification {
                 .seed(c.seed()).numWorkers(c.numWorkers()).build();
              DataLoader<Example, Example> testLoader = DataLoader.ofExamples(test).batchSize(256).numWorkers(c.numWorkers())
                 .build()) {
-            Trainer trainer = new Trainer(model, opt, F::crossEntropy).metrics(Metric.accuracy()).output(out);
+            Trainer trainer = new Trainer(model, opt, F::crossEntropy).metrics(Metric.accuracy()).output(out)
+                    .traced(c.traced());
+            c.callbacks().forEach(trainer::callback);
             History h = trainer.fit(trainLoader, testLoader, c.epochs());
             double acc = h.last("val_accuracy");
             out.printf(Locale.ROOT, "test accuracy %.2f%% after %d epoch(s) (%.1f s per epoch)%n", 100 * acc, c.epochs(),
