@@ -193,59 +193,11 @@ public final class Graph {
         return sb.append('\n').toString();
     }
 
-    /** Graphviz DOT: one box per node labelled with op, type and source line; values as edges. */
-    public String toDot() {
-        StringBuilder sb = new StringBuilder("digraph janus {\n  rankdir=TB;\n  node [shape=box, fontname=\"monospace\"];\n");
-        Map<Value, String> producer = new IdentityHashMap<>();
-        dotBody(sb, producer, "  ");
-        for (Value v : outputs) {
-            sb.append("  out").append(v.id()).append(" [shape=ellipse, label=\"output ").append(escape(v.ref())).append("\"];\n");
-            sb.append("  ").append(producer.get(v)).append(" -> out").append(v.id()).append(";\n");
-        }
-        return sb.append("}\n").toString();
-    }
-
     /**
-     * This graph's values and nodes; a control node's subgraphs become clusters (then, else, body, kernel) whose
-     * nodes draw edges from the enclosing values they capture.
+     * Graphviz DOT: one box per node labelled with op, type and source line; values as edges; subgraphs as
+     * clusters. The same text {@code janus graph --out x.dot} writes ({@link dev.janus.graph.view.GraphPictures}).
      */
-    private void dotBody(StringBuilder sb, Map<Value, String> producer, String indent) {
-        for (Value v : inputs) {
-            producer.put(v, "in" + v.id());
-            sb.append(indent).append("in").append(v.id()).append(" [shape=ellipse, label=\"").append(escape(v.toString())).append("\"];\n");
-        }
-        for (Value v : parameters.keySet()) {
-            producer.put(v, "p" + v.id());
-            sb.append(indent).append("p").append(v.id()).append(" [shape=note, label=\"").append(escape(v.toString())).append("\"];\n");
-        }
-        for (Value v : constants.keySet()) {
-            producer.put(v, "c" + v.id());
-            sb.append(indent).append("c").append(v.id()).append(" [shape=plain, label=\"").append(escape(v.toString())).append("\"];\n");
-        }
-        for (Node n : nodes) {
-            String id = "n" + n.outputs().get(0).id();
-            for (int k = 0; k < n.subgraphs().size(); k++) {
-                Graph sub = n.subgraphs().get(k);
-                sb.append(indent).append("subgraph cluster_").append(id).append('_').append(k).append(" {\n")
-                        .append(indent).append("  label=\"").append(n.op().opName()).append(' ').append(k).append("\";\n");
-                sub.dotBody(sb, producer, indent + "  ");
-                for (Value v : sub.outputs()) {
-                    sb.append(indent).append("  ").append(producer.get(v)).append(" -> ").append(id).append(" [style=dashed];\n");
-                }
-                sb.append(indent).append("}\n");
-            }
-            for (Value out : n.outputs()) {
-                producer.put(out, id);
-            }
-            sb.append(indent).append(id).append(" [label=\"").append(n.op().opName()).append("\\n")
-                    .append(n.outputs().get(0).typeString()).append("\\n").append(escape(n.location().toString())).append("\"];\n");
-            for (Value in : n.inputs()) {
-                sb.append(indent).append(producer.get(in)).append(" -> ").append(id).append(";\n");
-            }
-        }
-    }
-
-    private static String escape(String s) {
-        return s.replace("\\", "\\\\").replace("\"", "\\\"");
+    public String toDot() {
+        return dev.janus.graph.view.GraphPictures.dot(this, "janus");
     }
 }

@@ -145,11 +145,11 @@ class CompiledControlFlowTest {
         Graph graph = seedRnn(w, b, 4, 2);
         String dot = graph.toDot();
         assertTrue(dot.contains("subgraph cluster_"), dot);
-        assertTrue(dot.contains("label=\"loop 0\""), dot);
+        assertTrue(dot.contains("label=\"loop body\""), dot);
         assertTrue(dot.contains("tanh"), dot);
         assertTrue(dot.contains("[style=dashed]"), dot);
         // W is a parameter of the top-level graph, read inside the body
-        String wNode = "p" + graph.parameters().keySet().iterator().next().id();
+        String wNode = "v" + graph.parameters().keySet().iterator().next().id();
         assertTrue(dot.contains(wNode + " -> n"), dot);
     }
 
