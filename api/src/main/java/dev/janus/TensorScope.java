@@ -28,6 +28,8 @@ import java.util.Set;
  */
 public final class TensorScope implements AutoCloseable {
     private static final ThreadLocal<TensorScope> CURRENT = new ThreadLocal<>();
+    /** Scopes open on any thread: while none is, tracking a new tensor costs one volatile read, no thread-local. */
+    private static final java.util.concurrent.atomic.AtomicInteger OPEN = new java.util.concurrent.atomic.AtomicInteger();
 
     private final TensorScope parent;
     private final Thread owner = Thread.currentThread();
@@ -42,6 +44,7 @@ public final class TensorScope implements AutoCloseable {
     static TensorScope open() {
         TensorScope s = new TensorScope(CURRENT.get());
         CURRENT.set(s);
+        OPEN.incrementAndGet();
         return s;
     }
 
@@ -58,6 +61,9 @@ public final class TensorScope implements AutoCloseable {
 
     /** Called by engines for every tensor they create. */
     public static void track(Tensor t) {
+        if (OPEN.get() == 0) {
+            return;
+        }
         TensorScope s = CURRENT.get();
         if (s != null) {
             s.owned.add(t);
@@ -66,6 +72,9 @@ public final class TensorScope implements AutoCloseable {
 
     /** Called where a tensor becomes long-lived state (a parameter, optimizer state): no scope closes it. */
     public static void escape(Tensor t) {
+        if (OPEN.get() == 0) {
+            return;
+        }
         for (TensorScope s = CURRENT.get(); s != null; s = s.parent) {
             s.owned.remove(t);
         }
@@ -87,6 +96,7 @@ public final class TensorScope implements AutoCloseable {
         }
         closed = true;
         CURRENT.set(parent);
+        OPEN.decrementAndGet();
         List<Tensor> toClose = new ArrayList<>(owned);
         owned.clear();
         for (Tensor t : toClose) {

@@ -27,14 +27,20 @@ final class EagerEngine implements Engine {
         int n = inputs.length;
         TensorSpec[] specs = new TensorSpec[n];
         Buffer[] buffers = new Buffer[n];
-        EagerTensor first = (EagerTensor) inputs[deviceSetter(inputs)];
+        EagerTensor first = (EagerTensor) inputs[0];
+        for (int i = 1; i < n; i++) {
+            if (((EagerTensor) inputs[i]).device != first.device) { // NOTE: equal devices are usually one object
+                first = (EagerTensor) inputs[deviceSetter(inputs)];
+                break;
+            }
+        }
         boolean needsGrad = false;
         for (int i = 0; i < n; i++) {
             EagerTensor t = (EagerTensor) inputs[i];
             if (t.isClosed()) {
                 t.requireOpen("op '" + op.opName() + "', input " + i);
             }
-            if (!t.device.equals(first.device)) {
+            if (t.device != first.device && !t.device.equals(first.device)) {
                 if (!isCpuScalar(t)) {
                     throw new IllegalArgumentException("op '" + op.opName() + "': inputs are on different devices ("
                             + first.device + " and " + t.device + "); move them with tensor.to(device)");
