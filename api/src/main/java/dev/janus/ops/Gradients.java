@@ -258,8 +258,9 @@ public final class Gradients {
         }
         Tensor gw = null;
         if (wants(needed, 1)) {
-            long extraRows = convOutput(g.dim(2), w.dim(2), a, 0) - x.dim(2);
-            long extraCols = convOutput(g.dim(3), w.dim(3), a, 1) - x.dim(3);
+            // what CONV2D of g makes beyond x (gx's extra rows and columns above)
+            long extraRows = convOut(g.dim(2), w.dim(2), a, 0) - x.dim(2);
+            long extraCols = convOut(g.dim(3), w.dim(3), a, 1) - x.dim(3);
             Tensor xFull = extraRows > 0 || extraCols > 0 ? x.pad(0, Math.max(0, extraCols), 0, Math.max(0, extraRows)) : x;
             gw = Dispatch.apply(Op.CONV2D_WEIGHT_GRAD, Attrs.of("stride", a.ints("stride"), "padding",
                     a.ints("padding"), "dilation", a.ints("dilation"), "groups", a.i("groups"), "weightShape",
@@ -268,9 +269,8 @@ public final class Gradients {
         return two(gx, gw);
     }
 
-    /** The spatial size a CONV2D with these attributes makes from {@code in} along axis {@code i} (0: H, 1: W). */
-    private static long convOutput(long in, long kernel, Attrs a, int i) {
-        return (in + 2L * a.ints("padding")[i] - (long) a.ints("dilation")[i] * (kernel - 1) - 1) / a.ints("stride")[i] + 1;
+    private static long convOut(long in, long kernel, Attrs a, int axis) {
+        return ConvShapes.windowOut(in, kernel, a.ints("stride")[axis], a.ints("padding")[axis], a.ints("dilation")[axis]);
     }
 
     /** The DFT is linear: its adjoint is n·IDFT, and the adjoint of the scaled inverse is DFT/n. */

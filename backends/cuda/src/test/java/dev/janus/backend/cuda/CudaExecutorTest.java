@@ -233,7 +233,8 @@ class CudaExecutorTest {
         return v;
     }
 
-    private static Shape shape(String text) {
+    /** {@code "2x3x4"} as a shape (for parameterized cases). */
+    static Shape shape(String text) {
         String[] parts = text.split("x");
         long[] dims = new long[parts.length];
         for (int i = 0; i < dims.length; i++) {

@@ -71,8 +71,8 @@ class CudaGpuTest {
             "257x129, 129x255, false, false, f64"})
     void matmul_throughCublas_matchesCpu(String as, String bs, boolean ta, boolean tb, String dtype) {
         DType t = DType.parse(dtype);
-        TensorSpec a = new TensorSpec(t, shape(as));
-        TensorSpec b = new TensorSpec(t, shape(bs));
+        TensorSpec a = new TensorSpec(t, CudaExecutorTest.shape(as));
+        TensorSpec b = new TensorSpec(t, CudaExecutorTest.shape(bs));
         Attrs attrs = Attrs.of("transA", ta, "transB", tb);
         TensorSpec out = ShapeRules.infer(Op.MATMUL, attrs, a, b);
         Object av = randoms(t, a.shape().numel());
@@ -181,14 +181,5 @@ class CudaGpuTest {
             v[i] = random.nextGaussian();
         }
         return v;
-    }
-
-    private static Shape shape(String text) {
-        String[] parts = text.split("x");
-        long[] dims = new long[parts.length];
-        for (int i = 0; i < dims.length; i++) {
-            dims[i] = Long.parseLong(parts[i]);
-        }
-        return Shape.of(dims);
     }
 }
